@@ -1,0 +1,5 @@
+package dev.hyperbundle.machine;
+
+public enum MachineState {
+    CREATED, RUNNING, PAUSED, STOPPED
+}
