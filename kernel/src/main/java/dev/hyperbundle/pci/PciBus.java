@@ -16,8 +16,37 @@ import java.util.List;
 public final class PciBus {
     public static final int[] ROUTING = {10, 10, 11, 11};
 
+    /** Windows the firmware-style allocator hands BARs from (below the e820 RAM limit's PCI hole). */
+    public static final int IO_WINDOW_BASE = 0xc000, IO_WINDOW_END = 0x10000;
+    public static final long MMIO_WINDOW_BASE = 0xe0000000L, MMIO_WINDOW_END = 0xfea00000L;
+
     private final PciFunction[] slots = new PciFunction[32];
     private final String[] owners = new String[32];
+    private long nextIo = IO_WINDOW_BASE;
+    private long nextMmio = MMIO_WINDOW_BASE;
+
+    /**
+     * Allocates a naturally aligned I/O BAR address, as a PC BIOS does before the OS starts (Linux with
+     * {@code PCI_GODIRECT} and no BIOS keeps the addresses it finds).
+     */
+    public synchronized int allocateIo(int size) {
+        long at = (nextIo + size - 1) & -(long) size;
+        if (at + size > IO_WINDOW_END) {
+            throw new IllegalStateException("PCI I/O window 0xc000-0xffff is full");
+        }
+        nextIo = at + size;
+        return (int) at;
+    }
+
+    /** Allocates a naturally aligned 32-bit memory BAR address in the PCI hole. */
+    public synchronized long allocateMmio(long size) {
+        long at = (nextMmio + size - 1) & -size;
+        if (at + size > MMIO_WINDOW_END) {
+            throw new IllegalStateException("PCI memory window is full");
+        }
+        nextMmio = at + size;
+        return at;
+    }
 
     /** Plugs f into the first free slot from 1 up (slot 0 is the host bridge's). */
     public synchronized PciSlot plug(PciFunction f, String owner) {
@@ -60,6 +89,19 @@ public final class PciBus {
                 }
             }
         };
+    }
+
+    /**
+     * Unplugs every function plugged with this owner name. The kernel calls it with the device id when a
+     * device instance goes away, so plug with {@code context.deviceId()} as the owner.
+     */
+    public synchronized void unplugOwner(String owner) {
+        for (int d = 0; d < 32; d++) {
+            if (owner.equals(owners[d])) {
+                slots[d] = null;
+                owners[d] = null;
+            }
+        }
     }
 
     private synchronized PciFunction at(int bus, int device, int function) {

@@ -1,0 +1,18 @@
+/**
+ * The backend test kit: small machine-code guests with exact expected results, run on any
+ * {@link dev.hyperbundle.backend.CpuBackend} over the kernel's real memory, buses, interrupt routing and
+ * vCPU loop. A third-party backend runs the same suites against itself; differential tests run one guest
+ * on two backends and compare final states.
+ *
+ * <p>The kit's machine has: RAM from 0 (4 MiB by default); port 0xE9 (console: bytes written are
+ * collected); port 0xF4 (a 32-bit write ends the run with that exit code); an interrupt source (an 8-bit
+ * write to port 0xF0 sets the vector, a 32-bit write to port 0xF1 asserts INTR after that many microseconds
+ * of guest time, 0 = now; INTR stays asserted until acknowledged); a 16-byte MMIO register file at
+ * 0xFED00000 (reads return what was last written at the same offset).
+ */
+@Export
+@Version("1.0.0")
+package dev.hyperbundle.testkit;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
