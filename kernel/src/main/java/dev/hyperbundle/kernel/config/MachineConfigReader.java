@@ -1,0 +1,273 @@
+package dev.hyperbundle.kernel.config;
+
+import dev.hyperbundle.device.DeviceConfig;
+import dev.hyperbundle.machine.MachineConfig;
+import dev.hyperbundle.machine.MachineConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.configuration2.FileBasedConfiguration;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ImmutableConfiguration;
+import org.apache.commons.configuration2.PropertiesConfiguration;
+import org.apache.commons.configuration2.YAMLConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+
+/**
+ * Turns a configuration file (Java properties or YAML, read with Apache Commons Configuration) and
+ * command-line options into a validated {@link MachineConfig}. Every error is one line naming the file
+ * (or "command line"), the key, the value and what is expected.
+ *
+ * <p>Keys: {@code name}, {@code cpu} (backend id, default interp), {@code memory} (default 256M, 16M-3G),
+ * {@code kernel}, {@code initrd}, {@code append}, {@code serial} (COM1's chardev, default stdio),
+ * {@code defaults} (add the PC chipset devices, default true), {@code reboot} (a guest reset reboots
+ * instead of ending the run, default false) and {@code devices} (a list of "TYPE,key=value" strings, or
+ * in YAML maps with a {@code type} key). Values may use {@code ${sys:property}} and {@code ${env:VAR}}.
+ */
+public final class MachineConfigReader {
+    public static final Set<String> KEYS = Set.of("name", "cpu", "memory", "kernel", "initrd", "append", "serial",
+            "defaults", "reboot", "devices");
+    public static final long MIN_MEMORY = 16L << 20;
+    /** RAM ends below the PCI hole at 3 GiB (PciBus MMIO window starts at 0xE0000000). */
+    public static final long MAX_MEMORY = 3L << 30;
+    public static final String DEFAULT_CPU = "interp";
+    public static final String DEFAULT_MEMORY = "256M";
+
+    private int machineCounter;
+
+    /** Reads the options (and the file they name) into a machine configuration. */
+    public MachineConfig read(VmOptions options) throws MachineConfigException {
+        Map<String, Object> values = new HashMap<>();
+        List<DeviceEntry> devices = new ArrayList<>();
+        Path base = Path.of("").toAbsolutePath();
+        String origin = "command line";
+        if (options.configFile != null) {
+            Path file = Path.of(options.configFile).toAbsolutePath();
+            origin = file.getFileName().toString();
+            base = file.getParent();
+            readFile(file, values, devices);
+        }
+        String fileOrigin = origin;
+        override(values, "name", options.name);
+        override(values, "cpu", options.cpu);
+        override(values, "memory", options.memory);
+        override(values, "kernel", options.kernel == null ? null : Path.of(options.kernel).toAbsolutePath().toString());
+        override(values, "initrd", options.initrd == null ? null : Path.of(options.initrd).toAbsolutePath().toString());
+        override(values, "append", options.append);
+        override(values, "serial", options.serial);
+        override(values, "defaults", options.defaults);
+        override(values, "reboot", options.reboot);
+        for (int i = 0; i < options.devices.size(); i++) {
+            String spec = options.devices.get(i);
+            try {
+                devices.add(new DeviceEntry(DeviceSpec.parse(spec), "--device #" + (i + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new MachineConfigException("command line: --device " + e.getMessage());
+            }
+        }
+
+        String name = string(values, "name", "vm" + machineCounter++);
+        String cpu = string(values, "cpu", DEFAULT_CPU);
+        String memoryText = string(values, "memory", DEFAULT_MEMORY);
+        long memory = SizeParser.parse(memoryText);
+        String memoryOrigin = options.memory != null ? "command line" : fileOrigin;
+        if (memory < 0) {
+            throw new MachineConfigException(memoryOrigin + ": memory=" + memoryText
+                    + " is not a size; expected a number with an optional K, M or G suffix (e.g. 256M)");
+        }
+        if (memory < MIN_MEMORY || memory > MAX_MEMORY || memory % (1 << 20) != 0) {
+            throw new MachineConfigException(memoryOrigin + ": memory=" + memoryText
+                    + " is out of range; expected a whole number of MiB from 16M to 3G");
+        }
+        Path kernel = existingFile(values, "kernel", base, options.kernel != null ? "command line" : fileOrigin, true);
+        Path initrd = existingFile(values, "initrd", base, options.initrd != null ? "command line" : fileOrigin, false);
+        String append = string(values, "append", "console=ttyS0");
+        String serial = string(values, "serial", "stdio");
+        boolean defaults = bool(values, "defaults", true, fileOrigin);
+        boolean reboot = bool(values, "reboot", false, fileOrigin);
+
+        List<DeviceConfig> configs = new ArrayList<>();
+        if (defaults) {
+            configs.addAll(pcChipset(memory, serial));
+        }
+        Map<String, Integer> perType = new HashMap<>();
+        Set<String> ids = new TreeSet<>();
+        configs.forEach(d -> ids.add(d.id()));
+        for (DeviceEntry e : devices) {
+            Map<String, String> params = new LinkedHashMap<>(e.params());
+            String type = params.remove("");
+            int n = perType.merge(type, 1, Integer::sum) - 1;
+            String id = params.getOrDefault("id", type + n);
+            if (!ids.add(id)) {
+                throw new MachineConfigException(e.origin() + ": device id '" + id + "' is used twice; give it id=...");
+            }
+            String where = e.origin().startsWith("--device") ? "command line " + e.origin() : fileOrigin + ", " + e.origin();
+            configs.add(new DeviceConfig(type, id, params, where));
+        }
+        return new MachineConfig(name, cpu, memory, kernel, initrd, append, configs, reboot, origin);
+    }
+
+    /** The devices of a PC that every Linux guest expects (QEMU's -M pc defaults, without VGA and IDE). */
+    static List<DeviceConfig> pcChipset(long memory, String serial) {
+        String o = "default PC chipset";
+        return List.of(
+                new DeviceConfig("pic", "pic", Map.of(), o),
+                new DeviceConfig("pit", "pit", Map.of(), o),
+                new DeviceConfig("rtc", "rtc", Map.of("memory", Long.toString(memory)), o),
+                new DeviceConfig("uart16550", "com1", Map.of("index", "0", "chardev", serial), o),
+                new DeviceConfig("i8042", "i8042", Map.of(), o),
+                new DeviceConfig("pci-host", "pci-host", Map.of(), o),
+                new DeviceConfig("post-port", "post", Map.of(), o));
+    }
+
+    private record DeviceEntry(Map<String, String> params, String origin) {
+    }
+
+    private static void override(Map<String, Object> values, String key, Object value) {
+        if (value != null) {
+            values.put(key, value);
+        }
+    }
+
+    private static String string(Map<String, Object> values, String key, String defaultValue) {
+        Object v = values.get(key);
+        return v == null ? defaultValue : v.toString();
+    }
+
+    private static boolean bool(Map<String, Object> values, String key, boolean defaultValue, String origin)
+            throws MachineConfigException {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        return switch (v.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new MachineConfigException(origin + ": " + key + "=" + v + " is not a boolean; expected true or false");
+        };
+    }
+
+    private static Path existingFile(Map<String, Object> values, String key, Path base, String origin, boolean required)
+            throws MachineConfigException {
+        Object v = values.get(key);
+        if (v == null || v.toString().isBlank()) {
+            if (required) {
+                throw new MachineConfigException(origin + ": no " + key + " given; expected " + key + "=PATH to a Linux bzImage"
+                        + " (or --" + key + " FILE)");
+            }
+            return null;
+        }
+        Path p = base.resolve(v.toString().trim()).normalize();
+        if (!Files.isRegularFile(p)) {
+            throw new MachineConfigException(origin + ": " + key + "=" + v + ": file " + p + " not found");
+        }
+        if (!Files.isReadable(p)) {
+            throw new MachineConfigException(origin + ": " + key + "=" + v + ": file " + p + " is not readable");
+        }
+        return p;
+    }
+
+    private static void readFile(Path file, Map<String, Object> values, List<DeviceEntry> devices)
+            throws MachineConfigException {
+        String name = file.getFileName().toString();
+        if (!Files.isRegularFile(file)) {
+            throw new MachineConfigException(name + ": configuration file " + file + " not found");
+        }
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        FileBasedConfiguration config;
+        if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+            config = new YAMLConfiguration();
+        } else if (lower.endsWith(".properties") || lower.endsWith(".conf") || lower.endsWith(".cfg")) {
+            config = new PropertiesConfiguration();
+        } else {
+            throw new MachineConfigException(name + ": unknown configuration format; expected a .properties or .yaml file");
+        }
+        try {
+            new FileHandler(config).load(file.toFile());
+        } catch (ConfigurationException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new MachineConfigException(name + ": cannot be parsed: " + root.getMessage().lines().findFirst().orElse(""));
+        }
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            String top = key.split("[.(]", 2)[0];
+            if (!KEYS.contains(top)) {
+                throw new MachineConfigException(name + ": unknown key '" + key + "'; expected one of "
+                        + String.join(", ", new TreeSet<>(KEYS)));
+            }
+        }
+        for (String key : KEYS) {
+            if (!key.equals("devices") && config.containsKey(key)) {
+                try {
+                    values.put(key, config.getString(key));
+                } catch (RuntimeException e) {
+                    throw new MachineConfigException(name + ": " + key + " has a value that cannot be read: " + e.getMessage());
+                }
+            }
+        }
+        readDevices(name, config, devices);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void readDevices(String name, ImmutableConfiguration config, List<DeviceEntry> devices)
+            throws MachineConfigException {
+        if (config instanceof HierarchicalConfiguration<?> h) {
+            List<HierarchicalConfiguration<ImmutableNode>> items =
+                    ((HierarchicalConfiguration<ImmutableNode>) h).configurationsAt("devices");
+            for (int i = 0; i < items.size(); i++) {
+                HierarchicalConfiguration<ImmutableNode> item = items.get(i);
+                String origin = "devices(" + i + ")";
+                if (!item.isEmpty()) {
+                    Map<String, String> params = new LinkedHashMap<>();
+                    String type = item.getString("type");
+                    if (type == null) {
+                        throw new MachineConfigException(name + ": " + origin + " has no 'type' key; expected e.g. type: virtio-blk");
+                    }
+                    params.put("", type);
+                    for (Iterator<String> keys = item.getKeys(); keys.hasNext(); ) {
+                        String k = keys.next();
+                        if (!k.equals("type")) {
+                            params.put(k, item.getString(k));
+                        }
+                    }
+                    devices.add(new DeviceEntry(params, origin));
+                } else {
+                    Object value = item.getNodeModel().getNodeHandler().getRootNode().getValue();
+                    addSpec(name, origin, value, devices);
+                }
+            }
+            return;
+        }
+        List<Object> list = config.getList(Object.class, "devices", List.of());
+        for (int i = 0; i < list.size(); i++) {
+            addSpec(name, "devices #" + (i + 1), list.get(i), devices);
+        }
+    }
+
+    private static void addSpec(String name, String origin, Object value, List<DeviceEntry> devices)
+            throws MachineConfigException {
+        if (value == null) {
+            throw new MachineConfigException(name + ": " + origin + " is empty; expected TYPE[,key=value...]");
+        }
+        try {
+            devices.add(new DeviceEntry(DeviceSpec.parse(value.toString()), origin));
+        } catch (IllegalArgumentException e) {
+            throw new MachineConfigException(name + ": " + origin + ": " + e.getMessage());
+        }
+    }
+}
