@@ -1,0 +1,193 @@
+package dev.hyperbundle.interp.backend;
+
+import dev.hyperbundle.backend.Vcpu;
+import dev.hyperbundle.backend.VcpuContext;
+import dev.hyperbundle.backend.VcpuException;
+import dev.hyperbundle.backend.VcpuExit;
+import dev.hyperbundle.cpu.X86CpuState;
+import dev.hyperbundle.interp.core.Cpu;
+import dev.hyperbundle.interp.core.CpuFault;
+import dev.hyperbundle.interp.core.EventDelivery;
+import dev.hyperbundle.interp.core.Executor;
+import dev.hyperbundle.interp.core.Flags;
+import dev.hyperbundle.interp.core.Mmu;
+import dev.hyperbundle.interp.core.PhysicalBus;
+import dev.hyperbundle.interp.core.SystemInstructions;
+import dev.hyperbundle.irq.CpuInterrupts;
+
+/**
+ * The interpreter's vCPU: the run loop (events at instruction boundaries, batches of instructions
+ * between kick checks), exception escalation to #DF and shutdown, and state save/restore.
+ */
+final class InterpVcpu implements Vcpu {
+    /** Instructions between two looks at the kick flag: bounds the time to return after kick(). */
+    private static final int BATCH = 4096;
+
+    private final VcpuContext context;
+    private final Cpu cpu;
+    private final Executor executor;
+    private final SystemInstructions system;
+    private final EventDelivery events;
+    private final CpuInterrupts interrupts;
+    private final FpuBinding fpu;
+    private volatile boolean kicked;
+    private boolean shutdown;
+
+    InterpVcpu(VcpuContext context) {
+        this.context = context;
+        PhysicalBus phys = new PhysicalBus(context.memory(), context.mmio());
+        this.cpu = new Cpu(new Mmu(phys));
+        this.system = new SystemInstructions(cpu, context.ports(), context.cpuid(), context.msrs(), context.clock());
+        this.executor = new Executor(cpu, system);
+        this.events = system.events();
+        this.interrupts = context.interrupts();
+        this.fpu = FpuBinding.create(cpu);
+        system.setFpu(fpu == null ? null : fpu.unit());
+        loadState(X86CpuState.afterReset(context.cpuid().signature()));
+    }
+
+    @Override
+    public VcpuExit run() {
+        if (kicked) {
+            kicked = false;
+            return VcpuExit.KICKED;
+        }
+        try {
+            return loop();
+        } catch (CpuFault f) {
+            throw new VcpuException("unhandled CPU fault " + f.getMessage() + " at eip " + Integer.toHexString(cpu.eip), f);
+        } catch (VcpuException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // An interpreter bug, not a guest action: stop the machine with the reason instead of corrupting state.
+            throw new VcpuException("interpreter error at eip 0x" + Integer.toHexString(cpu.eip) + ": " + e, e);
+        }
+    }
+
+    private VcpuExit loop() {
+        while (true) {
+            if (shutdown) {
+                return VcpuExit.SHUTDOWN;
+            }
+            deliverEvents();
+            if (shutdown) {
+                return VcpuExit.SHUTDOWN;
+            }
+            if (cpu.halted) {
+                return VcpuExit.HALTED;
+            }
+            for (int n = 0; n < BATCH; n++) {
+                step();
+                if (shutdown || cpu.halted) {
+                    break;
+                }
+                if (cpu.interruptShadow == 0 && (interrupts.nmiPending()
+                        || ((cpu.flags.bits & Flags.IF) != 0 && interrupts.intrAsserted()))) {
+                    break;
+                }
+            }
+            if (kicked) {
+                kicked = false;
+                return shutdown ? VcpuExit.SHUTDOWN : VcpuExit.KICKED;
+            }
+        }
+    }
+
+    private void step() {
+        int shadow = cpu.interruptShadow;
+        cpu.interruptShadow = 0;
+        try {
+            executor.step();
+        } catch (CpuFault f) {
+            raise(f, 0);
+        }
+        if (shadow != 0 && cpu.interruptShadow != 0) {
+            cpu.interruptShadow = 0; // a shadow does not extend over a second consecutive STI/MOV SS
+        }
+    }
+
+    /** NMI first, then INTR when IF = 1 and no interrupt shadow (SDM Vol. 3A, 6.9). */
+    private void deliverEvents() {
+        if (cpu.interruptShadow != 0) {
+            return;
+        }
+        if (interrupts.nmiPending() && !cpu.nmiBlocked) {
+            interrupts.acknowledgeNmi();
+            cpu.halted = false;
+            cpu.nmiBlocked = true;
+            deliver(CpuFault.NMI);
+            return;
+        }
+        if ((cpu.flags.bits & Flags.IF) != 0 && interrupts.intrAsserted()) {
+            int vector = interrupts.acknowledge() & 0xff;
+            cpu.halted = false;
+            deliver(vector);
+        }
+    }
+
+    private void deliver(int vector) {
+        try {
+            events.deliver(vector, EventDelivery.EXTERNAL, false, 0);
+        } catch (CpuFault f) {
+            raise(f, 0);
+        }
+    }
+
+    /** Delivers an exception; a fault during delivery becomes #DF or shutdown (SDM Vol. 3A, 6.15, table 6-5). */
+    private void raise(CpuFault f, int depth) {
+        try {
+            events.deliver(f.vector, EventDelivery.EXCEPTION, f.hasErrorCode, f.errorCode);
+        } catch (CpuFault second) {
+            if (f.vector == CpuFault.DF || depth > 2) {
+                shutdown = true;
+                return;
+            }
+            boolean doubleFault = (CpuFault.contributory(f.vector) && CpuFault.contributory(second.vector))
+                    || (f.vector == CpuFault.PF && (second.vector == CpuFault.PF || CpuFault.contributory(second.vector)));
+            raise(doubleFault ? new CpuFault(CpuFault.DF, 0) : second, depth + 1);
+        }
+    }
+
+    @Override
+    public void kick() {
+        kicked = true;
+    }
+
+    @Override
+    public void saveState(X86CpuState into) {
+        CpuStateMapper.save(cpu, system.tsc(), into);
+        if (shutdown) {
+            into.halted = true;
+        }
+        if (fpu != null) {
+            fpu.save(into.fpu);
+        }
+    }
+
+    @Override
+    public void loadState(X86CpuState from) {
+        shutdown = false;
+        CpuStateMapper.load(cpu, from);
+        cpu.tscOffset = from.tsc - context.clock().nanos();
+        if (fpu != null) {
+            fpu.load(from.fpu);
+        }
+        if (from.pendingVector >= 0) {
+            if (from.pendingIsException) {
+                raise(from.pendingHasErrorCode ? new CpuFault(from.pendingVector, from.pendingErrorCode)
+                        : new CpuFault(from.pendingVector), 0);
+            } else {
+                deliver(from.pendingVector);
+            }
+        }
+    }
+
+    @Override
+    public long instructionsRetired() {
+        return executor.retired;
+    }
+
+    @Override
+    public void close() {
+    }
+}

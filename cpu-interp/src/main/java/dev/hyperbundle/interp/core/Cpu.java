@@ -1,0 +1,268 @@
+package dev.hyperbundle.interp.core;
+
+import dev.hyperbundle.cpu.Segment;
+
+/**
+ * The architectural state the semantics operate on, laid out for speed: registers in arrays, segment
+ * descriptor caches as parallel arrays (ES..GS = 0..5, LDTR = 6, TR = 7), lazy flags, and the memory
+ * accessors that apply segmentation (limit and type checks, SDM Vol. 3A, 5.3) before the {@link Mmu}.
+ */
+public final class Cpu {
+    public static final int ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5, LDTR = 6, TR = 7;
+    public static final int EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
+    public static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20,
+            CR0_WP = 0x10000, CR0_AM = 0x40000, CR0_PG = 0x80000000;
+
+    public final int[] gpr = new int[8];
+    public int eip;
+    public final Flags flags = new Flags();
+
+    public final int[] segSel = new int[8];
+    public final int[] segBase = new int[8];
+    public final int[] segLimit = new int[8];
+    /** Access rights in the VMX layout of {@link Segment}. */
+    public final int[] segAr = new int[8];
+    /** Expand-up writable data segment with base 0 and a 4 GiB limit: no checks needed. */
+    final boolean[] segFlat = new boolean[8];
+
+    public int gdtBase, gdtLimit, idtBase, idtLimit;
+    public int cr0 = 0x60000010;
+    public int cr3;
+    public int cr4;
+    public final int[] dr = new int[8];
+    public long tscOffset;
+    public int sysenterCs, sysenterEsp, sysenterEip;
+
+    /** Current privilege level; {@link #user} is 1 when CPL = 3 (page-level user access). */
+    public int cpl;
+    public int user;
+    public boolean halted;
+    /** Interrupts are inhibited until after the next instruction (STI, MOV SS, POP SS). */
+    public int interruptShadow;
+    public boolean nmiBlocked;
+
+    public final Mmu mmu;
+
+    public Cpu(Mmu mmu) {
+        this.mmu = mmu;
+    }
+
+    public boolean protectedMode() {
+        return (cr0 & CR0_PE) != 0;
+    }
+
+    public boolean code32() {
+        return (segAr[CS] & Segment.DB) != 0;
+    }
+
+    public boolean stack32() {
+        return (segAr[SS] & Segment.DB) != 0;
+    }
+
+    public int iopl() {
+        return (flags.bits >>> 12) & 3;
+    }
+
+    public void setCpl(int level) {
+        cpl = level;
+        user = level == 3 ? 1 : 0;
+    }
+
+    /** Loads a segment register's cache as is (no checks) and refreshes derived data. */
+    public void setSegment(int s, int selector, int base, int limit, int ar) {
+        segSel[s] = selector & 0xffff;
+        segBase[s] = base;
+        segLimit[s] = limit;
+        segAr[s] = ar;
+        segFlat[s] = base == 0 && limit == -1 && (ar & (Segment.UNUSABLE | Segment.S | 0xe)) == (Segment.S | 2);
+    }
+
+    public void setControlRegisters(int cr0, int cr3, int cr4) {
+        this.cr0 = cr0 | CR0_ET; // ET is hardwired to 1 on P6 (SDM Vol. 3A, 2.5)
+        this.cr3 = cr3;
+        this.cr4 = cr4;
+        mmu.configure(this.cr0, cr3, cr4);
+    }
+
+    // ---- registers ---------------------------------------------------------------------------------
+
+    public int reg8(int r) {
+        return r < 4 ? gpr[r] & 0xff : (gpr[r - 4] >>> 8) & 0xff;
+    }
+
+    public void setReg8(int r, int v) {
+        if (r < 4) {
+            gpr[r] = (gpr[r] & ~0xff) | (v & 0xff);
+        } else {
+            gpr[r - 4] = (gpr[r - 4] & ~0xff00) | (v & 0xff) << 8;
+        }
+    }
+
+    public int reg(int size, int r) {
+        return switch (size) {
+            case 1 -> reg8(r);
+            case 2 -> gpr[r] & 0xffff;
+            default -> gpr[r];
+        };
+    }
+
+    public void setReg(int size, int r, int v) {
+        switch (size) {
+            case 1 -> setReg8(r, v);
+            case 2 -> gpr[r] = (gpr[r] & 0xffff0000) | (v & 0xffff);
+            default -> gpr[r] = v;
+        }
+    }
+
+    // ---- segmented memory --------------------------------------------------------------------------
+
+    /** The linear address of seg:off for an access of size bytes, after limit and type checks. */
+    public int linear(int s, int off, int size, boolean write) {
+        if (segFlat[s]) {
+            return off;
+        }
+        return segBase[s] + checkedOffset(s, off, size, write);
+    }
+
+    private int checkedOffset(int s, int off, int size, boolean write) {
+        int ar = segAr[s];
+        if ((ar & Segment.UNUSABLE) != 0 && protectedMode()) {
+            throw segmentFault(s);
+        }
+        int type = ar & 0xf;
+        if (protectedMode()) {
+            boolean code = (type & 8) != 0;
+            if (write ? code || (type & 2) == 0 : code && (type & 2) == 0) {
+                throw segmentFault(s); // write to code or read-only data, read of execute-only code
+            }
+        }
+        int last = off + size - 1;
+        int limit = segLimit[s];
+        if ((type & 0xc) == 4) { // expand-down data: valid offsets are (limit, upper]
+            int upper = (ar & Segment.DB) != 0 ? -1 : 0xffff;
+            if (Integer.compareUnsigned(off, limit) <= 0 || Integer.compareUnsigned(last, upper) > 0
+                    || Integer.compareUnsigned(last, off) < 0) {
+                throw segmentFault(s);
+            }
+        } else if (Integer.compareUnsigned(last, limit) > 0 || Integer.compareUnsigned(last, off) < 0) {
+            throw segmentFault(s);
+        }
+        return off;
+    }
+
+    private static CpuFault segmentFault(int s) {
+        return s == SS ? new CpuFault(CpuFault.SS, 0) : CpuFault.gp(0);
+    }
+
+    public int read8(int s, int off) {
+        return mmu.read8(linear(s, off, 1, false), user);
+    }
+
+    public int read16(int s, int off) {
+        return mmu.read16(linear(s, off, 2, false), user);
+    }
+
+    public int read32(int s, int off) {
+        return mmu.read32(linear(s, off, 4, false), user);
+    }
+
+    public int read(int size, int s, int off) {
+        return switch (size) {
+            case 1 -> read8(s, off);
+            case 2 -> read16(s, off);
+            default -> read32(s, off);
+        };
+    }
+
+    public void write8(int s, int off, int v) {
+        mmu.write8(linear(s, off, 1, true), user, v);
+    }
+
+    public void write16(int s, int off, int v) {
+        mmu.write16(linear(s, off, 2, true), user, v);
+    }
+
+    public void write32(int s, int off, int v) {
+        mmu.write32(linear(s, off, 4, true), user, v);
+    }
+
+    public void write(int size, int s, int off, int v) {
+        switch (size) {
+            case 1 -> write8(s, off, v);
+            case 2 -> write16(s, off, v);
+            default -> write32(s, off, v);
+        }
+    }
+
+    /** Faults now if a write of size bytes at s:off would fault (used before multi-part updates). */
+    public void checkWritable(int s, int off, int size) {
+        mmu.checkWrite(linear(s, off, size, true), size, user);
+    }
+
+    // ---- stack -------------------------------------------------------------------------------------
+
+    /** The stack pointer as an offset (ESP or SP by SS.B). */
+    public int sp() {
+        return stack32() ? gpr[ESP] : gpr[ESP] & 0xffff;
+    }
+
+    public void setSp(int v) {
+        if (stack32()) {
+            gpr[ESP] = v;
+        } else {
+            gpr[ESP] = (gpr[ESP] & 0xffff0000) | (v & 0xffff);
+        }
+    }
+
+    /** Pushes: the memory write happens first, so a fault leaves ESP unchanged. */
+    public void push(int size, int v) {
+        int sp = sp() - size;
+        if (!stack32()) {
+            sp &= 0xffff;
+        }
+        write(size, SS, sp, v);
+        setSp(sp);
+    }
+
+    public int pop(int size) {
+        int sp = sp();
+        int v = read(size, SS, sp);
+        setSp(sp + size);
+        return v;
+    }
+
+    /** Reads the stack at ESP+offset without popping. */
+    public int peek(int size, int offset) {
+        int sp = sp() + offset;
+        if (!stack32()) {
+            sp &= 0xffff;
+        }
+        return read(size, SS, sp);
+    }
+
+    // ---- supervisor (implicit) accesses: descriptor tables, TSS, ignore CPL -------------------------
+
+    public int readSystem32(int lin) {
+        return mmu.read32(lin, 0);
+    }
+
+    public int readSystem16(int lin) {
+        return mmu.read16(lin, 0);
+    }
+
+    public int readSystem8(int lin) {
+        return mmu.read8(lin, 0);
+    }
+
+    public void writeSystem32(int lin, int v) {
+        mmu.write32(lin, 0, v);
+    }
+
+    public void writeSystem16(int lin, int v) {
+        mmu.write16(lin, 0, v);
+    }
+
+    public void writeSystem8(int lin, int v) {
+        mmu.write8(lin, 0, v);
+    }
+}
