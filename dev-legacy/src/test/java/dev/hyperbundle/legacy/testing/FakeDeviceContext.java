@@ -43,6 +43,7 @@ public final class FakeDeviceContext implements DeviceContext {
     public final Map<Integer, MsrDevice> msrs = new HashMap<>();
     /** Backends handed out by {@link #charBackend}, by spec; a test puts its own in before create(). */
     public final Map<String, CharBackend> charBackends = new HashMap<>();
+    private final Map<Integer, IrqLine> irqLines = new HashMap<>();
     private final String deviceId;
 
     public FakeDeviceContext(String deviceId) {
@@ -123,9 +124,10 @@ public final class FakeDeviceContext implements DeviceContext {
         }
     }
 
+    /** One handle per line, as the kernel's device slot keeps them (also across a hot-swap). */
     @Override
     public IrqLine irq(int line) {
-        return router.line(line);
+        return irqLines.computeIfAbsent(line, router::line);
     }
 
     @Override
