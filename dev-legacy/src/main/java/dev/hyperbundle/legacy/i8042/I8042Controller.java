@@ -57,10 +57,11 @@ public final class I8042Controller implements Device {
     private int output; // the output buffer (byte | FROM_AUX | TIMEOUT)
     private boolean breakPrefix; // translation: a set 2 0xF0 was swallowed
 
+    // Each port is registered one byte long, so the bus splits wider accesses into byte cycles.
     final BusDevice dataPort = new BusDevice() {
         @Override
         public long read(long offset, int size) {
-            return repeat(readData(), size);
+            return readData();
         }
 
         @Override
@@ -72,7 +73,7 @@ public final class I8042Controller implements Device {
     final BusDevice commandPort = new BusDevice() {
         @Override
         public long read(long offset, int size) {
-            return repeat(status(), size);
+            return status();
         }
 
         @Override
@@ -85,7 +86,7 @@ public final class I8042Controller implements Device {
     final BusDevice controlPortA = new BusDevice() {
         @Override
         public long read(long offset, int size) {
-            return repeat(port92, size);
+            return port92;
         }
 
         @Override
@@ -100,11 +101,6 @@ public final class I8042Controller implements Device {
         this.machine = machine;
         this.executor = executor;
         ram[0] = (byte) POWER_ON_CTR;
-    }
-
-    /** Each port is registered one byte long, so the bus splits wider accesses into byte cycles. */
-    private static long repeat(int value, int size) {
-        return value;
     }
 
     // --- public input for the console and tests ---
