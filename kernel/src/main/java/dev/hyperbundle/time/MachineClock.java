@@ -32,6 +32,11 @@ public final class MachineClock implements VirtualClock {
         return new MachineClock(System::nanoTime, false);
     }
 
+    /** A clock that follows the given host nanosecond source (tests drive it by hand). */
+    public static MachineClock following(LongSupplier hostNanos) {
+        return new MachineClock(hostNanos, false);
+    }
+
     /** A clock that stands still until {@link #advance} is called. */
     public static MachineClock manual() {
         return new MachineClock(null, true);

@@ -232,7 +232,8 @@ public final class MachineConfigReader {
             for (int i = 0; i < items.size(); i++) {
                 HierarchicalConfiguration<ImmutableNode> item = items.get(i);
                 String origin = "devices(" + i + ")";
-                if (!item.isEmpty()) {
+                ImmutableNode root = item.getNodeModel().getNodeHandler().getRootNode();
+                if (!root.getChildren().isEmpty()) {
                     Map<String, String> params = new LinkedHashMap<>();
                     String type = item.getString("type");
                     if (type == null) {
@@ -247,7 +248,7 @@ public final class MachineConfigReader {
                     }
                     devices.add(new DeviceEntry(params, origin));
                 } else {
-                    Object value = item.getNodeModel().getNodeHandler().getRootNode().getValue();
+                    Object value = root.getValue();
                     addSpec(name, origin, value, devices);
                 }
             }

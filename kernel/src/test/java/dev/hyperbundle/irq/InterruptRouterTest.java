@@ -1,0 +1,95 @@
+package dev.hyperbundle.irq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class InterruptRouterTest {
+    static final class Controller implements InterruptController {
+        final List<String> events = new ArrayList<>();
+        InterruptPin pin;
+
+        @Override
+        public void setIrq(int irq, boolean high) {
+            events.add(irq + (high ? "+" : "-"));
+        }
+
+        @Override
+        public int acknowledge() {
+            return 0x30;
+        }
+    }
+
+    @Test
+    void sharedLinesAreWiredOr() {
+        InterruptRouter router = new InterruptRouter();
+        Controller c = new Controller();
+        router.install(c);
+        IrqLine a = router.line(10);
+        IrqLine b = router.line(10);
+        a.raise();
+        b.raise();
+        a.lower();
+        assertTrue(router.level(10));
+        b.lower();
+        assertFalse(router.level(10));
+        assertEquals(List.of("10+", "10-"), c.events);
+    }
+
+    @Test
+    void aNewControllerHearsLinesThatAreHigh() {
+        InterruptRouter router = new InterruptRouter();
+        router.line(4).raise();
+        router.line(0).pulse();
+        Controller c = new Controller();
+        router.install(c);
+        assertEquals(List.of("4+"), c.events);
+    }
+
+    @Test
+    void intrRisingWakesTheCpuAndStalePinsAreIgnored() {
+        InterruptRouter router = new InterruptRouter();
+        AtomicInteger wakeups = new AtomicInteger();
+        router.setWakeup(wakeups::incrementAndGet);
+        Controller old = new Controller();
+        InterruptPin oldPin = router.install(old);
+        oldPin.set(true);
+        oldPin.set(true);
+        assertTrue(router.intrAsserted());
+        assertEquals(1, wakeups.get());
+        assertEquals(0x30, router.acknowledge());
+        Controller replacement = new Controller();
+        InterruptPin pin = router.install(replacement);
+        oldPin.set(false); // the replaced controller's late call changes nothing
+        assertTrue(router.intrAsserted());
+        pin.set(false);
+        assertFalse(router.intrAsserted());
+        router.uninstall(replacement);
+        assertEquals(0xff, router.acknowledge(), "no controller: the bus floats");
+    }
+
+    @Test
+    void linesOutsideTheRangeAreRejected() {
+        InterruptRouter router = new InterruptRouter();
+        assertThrows(IllegalArgumentException.class, () -> router.line(24));
+        assertThrows(IllegalArgumentException.class, () -> router.line(-1));
+    }
+
+    @Test
+    void nmiIsLatchedUntilAcknowledged() {
+        InterruptRouter router = new InterruptRouter();
+        AtomicInteger wakeups = new AtomicInteger();
+        router.setWakeup(wakeups::incrementAndGet);
+        router.nmi();
+        assertTrue(router.nmiPending());
+        router.acknowledgeNmi();
+        assertFalse(router.nmiPending());
+        assertEquals(1, wakeups.get());
+    }
+}
