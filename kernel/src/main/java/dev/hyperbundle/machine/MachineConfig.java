@@ -10,7 +10,7 @@ import java.util.List;
  * @param name          machine name (for the shell and logs)
  * @param cpu           CPU backend id
  * @param memoryBytes   guest RAM
- * @param kernel        Linux bzImage to boot
+ * @param kernel        Linux bzImage to boot, or null to start the CPU at the reset vector (tests, firmware)
  * @param initrd        initramfs, or null
  * @param commandLine   kernel command line
  * @param devices       devices in creation order (chipset defaults already expanded)

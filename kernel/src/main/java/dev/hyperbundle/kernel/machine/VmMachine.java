@@ -97,6 +97,10 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
     }
 
     private X86CpuState boot() throws BootImageException {
+        if (config.kernel() == null) {
+            booted = true;
+            return X86CpuState.afterReset(platform.cpuid().signature()); // no Linux: the CPU starts at the reset vector
+        }
         StringBuilder cmdline = new StringBuilder(config.commandLine());
         for (String arg : kernelArguments) {
             cmdline.append(cmdline.isEmpty() ? "" : " ").append(arg);
