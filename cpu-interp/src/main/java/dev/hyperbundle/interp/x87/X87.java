@@ -951,7 +951,7 @@ public final class X87 {
         }
     }
 
-    /** FXAM (SDM Vol. 2A table 3-?): C3,C2,C0 class, C1 sign; no exceptions. */
+    /** FXAM (SDM Vol. 2A FXAM): C3,C2,C0 give the class, C1 the sign; no exceptions, also for an empty ST0. */
     private void fxam() {
         int p = top;
         int cc;
