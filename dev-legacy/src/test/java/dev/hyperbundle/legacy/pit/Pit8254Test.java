@@ -326,6 +326,33 @@ class Pit8254Test {
     }
 
     @Test
+    void drivesThe8259TimerInterruptAsLinuxSetsItUp() throws Exception {
+        FakeDeviceContext c = new FakeDeviceContext("machine");
+        new dev.hyperbundle.legacy.pic.PicFactory().create(c, FakeDeviceContext.config("pic"));
+        new PitFactory().create(c, FakeDeviceContext.config("pit"));
+        int[] init = {0x21, 0xff, 0xa1, 0xff, 0x20, 0x11, 0x21, 0x30, 0x21, 0x04, 0x21, 0x01, 0xa0, 0x11, 0xa1, 0x38,
+            0xa1, 0x02, 0xa1, 0x01, 0x21, 0xfe, 0xa1, 0xff};
+        for (int i = 0; i < init.length; i += 2) {
+            c.out(init[i], init[i + 1]);
+        }
+        c.out(0x43, 0x34);
+        c.out(0x40, 4773 & 0xff);
+        c.out(0x40, 4773 >> 8);
+        int ticks = 0;
+        for (int step = 0; step < 10_000; step++) { // one guest second in 100 us steps
+            c.run(100_000);
+            if (c.router.intrAsserted()) {
+                assertEquals(0x30, c.router.acknowledge());
+                c.out(0x20, 0x60);
+                ticks++;
+            }
+        }
+        // The mode 2 control word takes OUT0 high at once (the line was low since power-on): one interrupt,
+        // as on hardware whose OUT0 was low; then (1193182 - 1) / 4773 = 249 edges, each one interrupt.
+        assertEquals(1 + 249, ticks);
+    }
+
+    @Test
     void nonsenseNeverThrows() {
         for (int v = 0; v < 256; v++) {
             for (int port = 0x40; port <= 0x43; port++) {
