@@ -96,6 +96,8 @@ public final class Launcher {
                 System.err.println("hyperbundle: cannot install " + jar.getFileName() + ": " + e.getMessage());
             }
         }
+        // Infrastructure (SCR, Gogo, libraries) first, so the extender sees our bundles start.
+        bundles.sort(Comparator.comparing((Bundle b) -> String.valueOf(b.getSymbolicName()).startsWith("dev.hyperbundle")));
         for (Bundle b : bundles) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null || (!shell && GOGO_SHELL.equals(b.getSymbolicName()))) {
                 continue;

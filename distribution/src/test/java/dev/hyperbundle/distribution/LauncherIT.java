@@ -1,0 +1,88 @@
+package dev.hyperbundle.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/hyperbundle as a user runs it: exit codes and the one-line errors. */
+class LauncherIT {
+    static final Path BIN = EmbeddedFramework.DIST.resolve("bin/hyperbundle").toAbsolutePath();
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(BIN.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("hb-out", ".txt");
+        Path err = Files.createTempFile("hb-err", ".txt");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/hyperbundle " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void backendsListsEveryBackendWithItsAvailability() throws Exception {
+        Result r = run(dir, "backends");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("interp    full virtualization, interpreter         available"), r.out());
+    }
+
+    @Test
+    void devicesListsTheChipset() throws Exception {
+        Result r = run(dir, "devices");
+        assertEquals(0, r.exit(), r.err());
+        for (String type : List.of("pic ", "pit ", "rtc ", "uart16550 ", "i8042 ", "pci-host ")) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(type)), type + " missing in:\n" + r.out());
+        }
+    }
+
+    @Test
+    void configurationErrorsAreOneLineAndExitNonZero() throws Exception {
+        Result r = run(dir, "run", "--kernel", "missing.bzImage");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: command line: kernel=" + dir.resolve("missing.bzImage") + ": file "
+                + dir.resolve("missing.bzImage") + " not found\n", errWithoutJvmNoise(r));
+        Files.writeString(dir.resolve("vm.yaml"), "kernel: k\nmemory: lots\n");
+        Files.write(dir.resolve("k"), new byte[] {1});
+        r = run(dir, "run", "--config", "vm.yaml");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: vm.yaml: memory=lots is not a size; expected a number with an optional K, M or G suffix"
+                + " (e.g. 256M)\n", errWithoutJvmNoise(r));
+        r = run(dir, "run", "--kernel", "k", "--cpu", "quantum");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: command line: cpu 'quantum' is not a known CPU backend (no installed bundle provides it)\n",
+                errWithoutJvmNoise(r));
+        r = run(dir, "run", "--kernel", "k");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: " + dir.resolve("k") + ": not a Linux bzImage (only 1 bytes)\n", errWithoutJvmNoise(r));
+        r = run(dir, "run", "--frobnicate");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("hyperbundle: Unknown option: '--frobnicate'"), r.err());
+    }
+
+    static String errWithoutJvmNoise(Result r) {
+        StringBuilder b = new StringBuilder();
+        r.err().lines().filter(l -> !l.startsWith("WARNING:")).forEach(l -> b.append(l).append('\n'));
+        return b.toString();
+    }
+}
