@@ -33,6 +33,10 @@ public final class FakeDeviceContext implements DeviceContext, AutoCloseable {
     public static final long RAM_SIZE = 16L << 20;
 
     public final PhysicalMemory memory;
+    /** What devices get: counts accesses outside RAM. */
+    public final GuardedMemory deviceMemory;
+    /** Exceptions devices threw out of bus accesses (the real bus would swallow and log them). */
+    public final List<Throwable> deviceExceptions = new ArrayList<>();
     public final IoBus ports = new IoBus("port", 0x10000);
     public final IoBus mmio = new IoBus("mmio", 1L << 32);
     public final InterruptRouter interrupts = new InterruptRouter();
@@ -58,7 +62,32 @@ public final class FakeDeviceContext implements DeviceContext, AutoCloseable {
     private FakeDeviceContext(String id, PhysicalMemory memory, PciBus pci) {
         this.id = id;
         this.memory = memory;
+        this.deviceMemory = new GuardedMemory(memory);
         this.pci = pci;
+    }
+
+    private BusDevice watched(BusDevice d) {
+        return new BusDevice() {
+            @Override
+            public long read(long offset, int size) {
+                try {
+                    return d.read(offset, size);
+                } catch (RuntimeException e) {
+                    deviceExceptions.add(e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                try {
+                    d.write(offset, size, value);
+                } catch (RuntimeException e) {
+                    deviceExceptions.add(e);
+                    throw e;
+                }
+            }
+        };
     }
 
     /** Runs posted tasks until none are left; returns how many ran. */
@@ -88,13 +117,13 @@ public final class FakeDeviceContext implements DeviceContext, AutoCloseable {
 
     @Override
     public GuestMemory memory() {
-        return memory;
+        return deviceMemory;
     }
 
     @Override
     public BusRegistration registerPorts(int base, int length, BusDevice device) throws DeviceConfigException {
         try {
-            return ports.register(base, length, device, id);
+            return ports.register(base, length, watched(device), id);
         } catch (IllegalArgumentException e) {
             throw new DeviceConfigException(e.getMessage());
         }
@@ -103,7 +132,7 @@ public final class FakeDeviceContext implements DeviceContext, AutoCloseable {
     @Override
     public BusRegistration registerMmio(long base, long length, BusDevice device) throws DeviceConfigException {
         try {
-            return mmio.register(base, length, device, id);
+            return mmio.register(base, length, watched(device), id);
         } catch (IllegalArgumentException e) {
             throw new DeviceConfigException(e.getMessage());
         }

@@ -274,6 +274,17 @@ public final class VirtioMmioTransport extends VirtioTransport implements BusDev
     }
 
     @Override
+    public void close() {
+        super.close();
+        if (irq != null) {
+            irq.lower();
+        }
+        if (registration != null) {
+            registration.close();
+        }
+    }
+
+    @Override
     protected void resetTransport() {
         guestPageSize = 0;
         resetQueueRegisters();
