@@ -42,7 +42,7 @@ final class InterpVcpu implements Vcpu {
         this.events = system.events();
         this.interrupts = context.interrupts();
         this.fpu = FpuBinding.create(cpu);
-        system.setFpu(fpu == null ? null : fpu.unit());
+        system.setFpu(fpu.unit());
         loadState(X86CpuState.afterReset(context.cpuid().signature()));
     }
 
@@ -159,9 +159,7 @@ final class InterpVcpu implements Vcpu {
         if (shutdown) {
             into.halted = true;
         }
-        if (fpu != null) {
-            fpu.save(into.fpu);
-        }
+        fpu.save(into.fpu);
     }
 
     @Override
@@ -169,9 +167,7 @@ final class InterpVcpu implements Vcpu {
         shutdown = false;
         CpuStateMapper.load(cpu, from);
         cpu.tscOffset = from.tsc - context.clock().nanos();
-        if (fpu != null) {
-            fpu.load(from.fpu);
-        }
+        fpu.load(from.fpu);
         if (from.pendingVector >= 0) {
             if (from.pendingIsException) {
                 raise(from.pendingHasErrorCode ? new CpuFault(from.pendingVector, from.pendingErrorCode)

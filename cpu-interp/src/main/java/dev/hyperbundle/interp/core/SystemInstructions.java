@@ -14,6 +14,8 @@ import dev.hyperbundle.time.VirtualClock;
  * descriptor tables, MSRs, TSC, CPUID, SYSENTER/SYSEXIT and the x87 escape checks.
  */
 public final class SystemInstructions {
+    /** IA32_BIOS_SIGN_ID: the microcode revision; P6 has it, Linux writes 0 and reads it back (SDM Vol. 3A, 10.11.7.1). */
+    static final int MSR_BIOS_SIGN_ID = 0x8b;
     static final int MSR_TSC = 0x10, MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
 
     final Cpu cpu;
@@ -325,6 +327,7 @@ public final class SystemInstructions {
         int index = cpu.gpr[1];
         long v = switch (index) {
             case MSR_TSC -> tsc();
+            case MSR_BIOS_SIGN_ID -> 0L; // no microcode loaded
             case MSR_SYSENTER_CS -> Integer.toUnsignedLong(cpu.sysenterCs);
             case MSR_SYSENTER_ESP -> Integer.toUnsignedLong(cpu.sysenterEsp);
             case MSR_SYSENTER_EIP -> Integer.toUnsignedLong(cpu.sysenterEip);
@@ -346,6 +349,7 @@ public final class SystemInstructions {
         long v = Integer.toUnsignedLong(cpu.gpr[0]) | (long) cpu.gpr[2] << 32;
         switch (index) {
             case MSR_TSC -> cpu.tscOffset = v - clock.nanos();
+            case MSR_BIOS_SIGN_ID -> { } // writing starts a microcode revision query; nothing to do
             case MSR_SYSENTER_CS -> cpu.sysenterCs = (int) v;
             case MSR_SYSENTER_ESP -> cpu.sysenterEsp = (int) v;
             case MSR_SYSENTER_EIP -> cpu.sysenterEip = (int) v;
