@@ -1,0 +1,11 @@
+package dev.hyperbundle.interp.backend;
+
+import dev.hyperbundle.backend.CpuBackend;
+import dev.hyperbundle.interp.suite.ProtectedModeSuite;
+
+class InterpProtectedModeSuiteTest extends ProtectedModeSuite {
+    @Override
+    protected CpuBackend backend() {
+        return new InterpBackend();
+    }
+}
