@@ -51,7 +51,7 @@ final class EmbeddedFramework implements AutoCloseable {
     /** Waits up to 10 s for a service matching the filter (Declarative Services activates asynchronously). */
     void awaitService(String filter) throws Exception {
         long end = System.currentTimeMillis() + 10_000;
-        while (context().getServiceReferences((String) null, filter) == null) {
+        while (context().getAllServiceReferences(null, filter) == null) {
             if (System.currentTimeMillis() > end) {
                 throw new AssertionError("no service matches " + filter + " after 10 s");
             }

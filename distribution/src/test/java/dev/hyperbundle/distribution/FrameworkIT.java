@@ -53,7 +53,7 @@ class FrameworkIT {
     }
 
     private static List<ServiceReference<?>> refs(EmbeddedFramework f, String clazz, String filter) throws Exception {
-        ServiceReference<?>[] r = f.context().getServiceReferences(clazz, filter);
+        ServiceReference<?>[] r = f.context().getAllServiceReferences(clazz, filter);
         return r == null ? List.of() : List.of(r);
     }
 
@@ -89,8 +89,8 @@ class FrameworkIT {
                 Thread.sleep(20);
                 int build = i % 2 == 1 ? 2 : 1;
                 counter.update(new ByteArrayInputStream(builds[build]));
-                assertEquals("steps=positive mismatches=0 build=" + build + " state=RUNNING", probe(f, "check"),
-                        "after update " + i);
+                assertEquals("steps=positive mismatches=0 build=" + build + " state=RUNNING",
+                        probeUntil(f, "build=" + build), "after update " + i);
             }
             counter.stop();
             assertEquals("steps=positive mismatches=0 build=1 state=PAUSED", probe(f, "check"),
@@ -102,8 +102,23 @@ class FrameworkIT {
 
     @SuppressWarnings("unchecked")
     private static String probe(EmbeddedFramework f, String command) throws Exception {
-        ServiceReference<?>[] r = f.context().getServiceReferences(Callable.class.getName(), "(hyperbundle.probe=" + command + ")");
+        ServiceReference<?>[] r = f.context().getAllServiceReferences(Callable.class.getName(), "(hyperbundle.probe=" + command + ")");
         return ((Callable<String>) f.context().getService(r[0])).call();
+    }
+
+    /**
+     * Declarative Services delivers the old factory's unbind and the new one's bind on its own schedule after
+     * Bundle.update() returns: poll until the new build serves the guest (the mismatch count proves nothing
+     * was lost meanwhile).
+     */
+    private static String probeUntil(EmbeddedFramework f, String expected) throws Exception {
+        long end = System.currentTimeMillis() + 10_000;
+        String r = probe(f, "check");
+        while (!r.contains(expected) && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+            r = probe(f, "check");
+        }
+        return r;
     }
 
     private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
