@@ -9,7 +9,7 @@ import java.io.ByteArrayOutputStream;
 
 /** The kit machine's devices: console, exit port, interrupt source, MMIO register file. */
 final class TestDevices {
-    static final int CONSOLE = 0xe9, EXIT = 0xf4, IRQ_VECTOR = 0xf0, IRQ_AFTER = 0xf1;
+    static final int CONSOLE = 0xe9, EXIT = 0xf4, IRQ_VECTOR = 0xf0, IRQ_AFTER = 0xf8;
     static final long MMIO_REGS = 0xfed00000L;
 
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -41,7 +41,20 @@ final class TestDevices {
                 onExit.run();
             }
         }, "testkit exit");
-        p.ports().register(IRQ_VECTOR, 2, source, "testkit interrupt source");
+        p.ports().register(IRQ_VECTOR, 1, source, "testkit interrupt vector");
+        p.ports().register(IRQ_AFTER, 4, new BusDevice() {
+            @Override
+            public long read(long offset, int size) {
+                return source.asserted ? 1 : 0;
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                if (offset == 0) {
+                    source.after(value & 0xffffffffL);
+                }
+            }
+        }, "testkit interrupt timer");
         p.mmio().register(MMIO_REGS, 16, new BusDevice() {
             @Override
             public long read(long offset, int size) {
@@ -64,7 +77,7 @@ final class TestDevices {
         source.clock = p.clock();
     }
 
-    /** Port 0xF0 vector, port 0xF1 (32-bit) delay in microseconds; INTR held until acknowledged. */
+    /** Port 0xF0 vector, port 0xF8 (32-bit) delay in microseconds; INTR held until acknowledged. */
     private static final class InterruptSource implements BusDevice, InterruptController {
         InterruptPin pin;
         Timer timer;
@@ -79,20 +92,19 @@ final class TestDevices {
 
         @Override
         public long read(long offset, int size) {
-            return offset == 0 ? vector : (asserted ? 1 : 0);
+            return vector;
         }
 
         @Override
         public void write(long offset, int size, long value) {
-            if (offset == 0) {
-                vector = (int) value & 0xff;
+            vector = (int) value & 0xff;
+        }
+
+        void after(long micros) {
+            if (micros == 0) {
+                fire();
             } else {
-                long micros = value & 0xffffffffL;
-                if (micros == 0) {
-                    fire();
-                } else {
-                    timer.armAt(clock.nanos() + micros * 1000);
-                }
+                timer.armAt(clock.nanos() + micros * 1000);
             }
         }
 

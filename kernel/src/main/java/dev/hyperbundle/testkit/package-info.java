@@ -6,7 +6,7 @@
  *
  * <p>The kit's machine has: RAM from 0 (4 MiB by default); port 0xE9 (console: bytes written are
  * collected); port 0xF4 (a 32-bit write ends the run with that exit code); an interrupt source (an 8-bit
- * write to port 0xF0 sets the vector, a 32-bit write to port 0xF1 asserts INTR after that many microseconds
+ * write to port 0xF0 sets the vector, a write to port 0xF8 (8, 16 or 32 bits) asserts INTR after that many microseconds
  * of guest time, 0 = now; INTR stays asserted until acknowledged); a 16-byte MMIO register file at
  * 0xFED00000 (reads return what was last written at the same offset).
  */

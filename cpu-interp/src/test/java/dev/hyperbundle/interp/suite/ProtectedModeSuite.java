@@ -104,7 +104,7 @@ public abstract class ProtectedModeSuite {
     void externalInterruptWakesHlt() {
         Asm handler = new Asm().b(0xFF, 0x05).d(DATA).b(0xCF); // inc dword [DATA]; iret
         Asm main = new Asm().b(0xB0, 0x40, 0xE6, 0xF0) // mov al,0x40; out 0xF0,al (vector)
-                .b(0xB0, 200, 0xE6, 0xF1) // INTR after 200 us of guest time (a byte write: the kit's range ends at 0xF1)
+                .b(0xB0, 200, 0xE6, 0xF8) // INTR after 200 us of guest time
                 .b(0xFB, 0xF4) // sti; hlt
                 .b(0xFA).b(0xA1).d(DATA).b(0xE7, 0xF4); // cli; mov eax,[DATA]; out 0xF4,eax
         TestGuest g = TestGuest.protectedMode(main.bytes()).load(HANDLER, handler.bytes()).load(IDT, idt(0x40, HANDLER))

@@ -53,9 +53,23 @@ final class RunCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    /**
+     * Without --config and --kernel, the default guest: conf/default-vm.properties (the tiny kernel from
+     * ../shared/guests) or, where that is absent, conf/default-vm-recipe.properties (guests/build.sh's).
+     */
+    static String defaultConfig() {
+        String home = System.getProperty("hyperbundle.home");
+        String guests = System.getProperty("hyperbundle.guests");
+        if (home == null) {
+            return null;
+        }
+        boolean shared = guests != null && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(guests, "tiny", "bzImage"));
+        return java.nio.file.Path.of(home, "conf", shared ? "default-vm.properties" : "default-vm-recipe.properties").toString();
+    }
+
     VmOptions options() {
         VmOptions o = new VmOptions();
-        o.configFile = config;
+        o.configFile = config == null && kernel == null ? defaultConfig() : config;
         o.name = name;
         o.cpu = cpu;
         o.memory = memory;
