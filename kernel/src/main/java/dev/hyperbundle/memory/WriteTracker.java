@@ -19,6 +19,8 @@ public final class WriteTracker {
     public static final byte WATCHED = 2;
 
     private final byte[] flags;
+    /** Watchers per watched page: several listeners (a decoded-code cache, a translator) may watch one page. */
+    private final java.util.HashMap<Integer, Integer> watchers = new java.util.HashMap<>();
     private final CopyOnWriteArrayList<PageWriteListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Tracks pages [0, pageCount). */
@@ -77,15 +79,27 @@ public final class WriteTracker {
         }
     }
 
-    public void watch(long page) {
+    /** Adds one watcher to a page; each {@code watch} needs its own {@link #unwatch}. */
+    public synchronized void watch(long page) {
         if (page >= 0 && page < flags.length) {
+            watchers.merge((int) page, 1, Integer::sum);
             flags[(int) page] |= WATCHED;
         }
     }
 
-    public void unwatch(long page) {
+    /** Removes one watcher; the page stops being watched when none is left. */
+    public synchronized void unwatch(long page) {
         if (page >= 0 && page < flags.length) {
-            flags[(int) page] &= ~WATCHED;
+            Integer n = watchers.get((int) page);
+            if (n == null) {
+                return;
+            }
+            if (n > 1) {
+                watchers.put((int) page, n - 1);
+            } else {
+                watchers.remove((int) page);
+                flags[(int) page] &= ~WATCHED;
+            }
         }
     }
 

@@ -101,4 +101,17 @@ class PhysicalMemoryTest {
         assertFalse(t.isDirty(8));
         assertArrayEquals(new byte[4], memory.read(0x5800, 4));
     }
+
+    @Test
+    void watchesAreCountedPerWatcher() {
+        WriteTracker t = new WriteTracker(16);
+        t.watch(5);
+        t.watch(5);
+        t.unwatch(5);
+        assertTrue(t.isWatched(5), "the second watcher still watches");
+        t.unwatch(5);
+        assertFalse(t.isWatched(5));
+        t.unwatch(5); // unbalanced: no effect
+        assertFalse(t.isWatched(5));
+    }
 }
