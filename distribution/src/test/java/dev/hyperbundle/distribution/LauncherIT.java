@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherIT {
     static final Path BIN = EmbeddedFramework.DIST.resolve("bin/hyperbundle").toAbsolutePath();
 
+    static final long TIMEOUT_SECONDS = 900;
+
     record Result(int exit, String out, String err) {
     }
 
@@ -25,11 +27,14 @@ class LauncherIT {
         command.addAll(List.of(args));
         Path out = Files.createTempFile("hb-out", ".txt");
         Path err = Files.createTempFile("hb-err", ".txt");
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("HYPERBUNDLE_GUESTS", Guests.DIR.toAbsolutePath().toString());
+        Process p = pb.start();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("bin/hyperbundle " + String.join(" ", args) + " did not finish in 120 s");
+            throw new AssertionError("bin/hyperbundle " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
         }
         Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         Files.delete(out);

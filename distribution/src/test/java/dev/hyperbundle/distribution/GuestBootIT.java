@@ -1,0 +1,83 @@
+package dev.hyperbundle.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real Linux guests booted by bin/hyperbundle, checked by the marker lines their /init prints. */
+class GuestBootIT {
+    @TempDir
+    Path dir;
+
+    private static void assertCleanBoot(LauncherIT.Result r) {
+        for (String bad : List.of("Oops", "BUG:", "invalid opcode", "Kernel panic", "general protection")) {
+            assertFalse(r.out().contains(bad), "guest log contains '" + bad + "':\n" + r.out());
+        }
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("hyperbundle: guest reset (i8042 reset);")), r.err());
+    }
+
+    @Test
+    void tinyGuestPassesItsSelfTestOnTheInterpreter() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        LauncherIT.Result r = LauncherIT.run(dir, "run", "--cpu", "interp", "--memory", "64M", "--kernel", Guests.TINY.toString(),
+                "--initrd", Guests.INITRD.toString(), "--append", Guests.TEST_CMDLINE);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("INIT-OK"), r.out());
+        assertTrue(r.out().contains("\nALL-TESTS-DONE pass=5 fail=0"), r.out());
+        assertTrue(r.out().contains("TEST time PASS"), r.out());
+        assertTrue(r.out().contains("serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200) is a 16550A"), r.out());
+        assertCleanBoot(r);
+    }
+
+    @Test
+    void tinyGuestWithVirtioMmioDevices() throws Exception {
+        virtioRun("mmio");
+    }
+
+    @Test
+    void tinyGuestWithVirtioPciDevices() throws Exception {
+        virtioRun("pci");
+    }
+
+    private void virtioRun(String transport) throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        Path disk = dir.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(4 << 20);
+        }
+        Path hvc = dir.resolve("hvc0.txt");
+        String t = ",transport=" + transport;
+        LauncherIT.Result r = LauncherIT.run(dir, "run", "--memory", "64M", "--kernel", Guests.TINY.toString(),
+                "--initrd", Guests.INITRD.toString(), "--append", Guests.TEST_CMDLINE,
+                "--device", "virtio-blk,file=" + disk + t, "--device", "virtio-console,chardev=file:" + hvc + t,
+                "--device", "virtio-rng" + t, "--device", "virtio-net" + t);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\nALL-TESTS-DONE pass=9 fail=0"), r.out());
+        assertTrue(r.out().contains("INFO virtio virtio0=0x0002/v1.0 virtio1=0x0003/v1.0 virtio2=0x0004/v1.0 virtio3=0x0001/v1.0"),
+                r.out());
+        if (transport.equals("pci")) {
+            assertTrue(r.out().contains("0000:00:01.0=1af4:1001@irq10"), r.out());
+        } else {
+            assertTrue(r.out().contains("virtio_mmio.device=512@0xfeb00000:5"), r.out());
+        }
+        // The marker the guest wrote and flushed is in the image after the VMM exits.
+        byte[] sector = new byte[512];
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
+            f.seek(65536);
+            f.readFully(sector);
+        }
+        String marker = new String(sector, StandardCharsets.US_ASCII);
+        assertTrue(marker.startsWith("VMM-GUEST-DISK-MARKER uptime="), marker);
+        assertEquals('\n', marker.charAt(511));
+        assertEquals("HVC0-HELLO-FROM-GUEST", Files.readString(hvc).trim());
+        assertCleanBoot(r);
+    }
+}
