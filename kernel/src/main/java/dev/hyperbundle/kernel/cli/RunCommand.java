@@ -100,12 +100,16 @@ final class RunCommand implements Callable<Integer> {
             err.println("hyperbundle: " + e.getMessage());
             return 2;
         }
+        long started = System.nanoTime();
         machine.start();
         if (switchTo != null) {
             startSwitching(machine, machine.cpuBackend(), switchTo, Duration.ofMillis(Math.round(switchEvery * 1000)));
         }
         ExitStatus status = machine.awaitExit();
-        err.println("hyperbundle: " + status.message());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long instructions = machine.instructionsRetired();
+        err.printf("hyperbundle: %s; %d instructions in %.2f s (%.1f MIPS) on %s%n", status.message(), instructions, seconds,
+                instructions / seconds / 1e6, machine.cpuBackend());
         return status.exitCode();
     }
 
