@@ -1,0 +1,95 @@
+package dev.hyperbundle.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * A Linux guest prints a counter on ttyS0 every few milliseconds while the dev-legacy bundle (PIC, PIT,
+ * RTC, UART, i8042, PCI host) is updated 20 times in the same framework: not one line may be lost or
+ * repeated, and the guest must go on to its end.
+ */
+class LegacyHotSwapIT {
+    static final int LINES = 1500;
+    /** Busybox's applets are not installed by this /init: call them through /bin/busybox. */
+    static final String COUNTER_INIT = """
+            #!/bin/sh
+            i=0
+            while [ $i -lt %d ]; do
+              echo "COUNT $i"
+              i=$((i+1))
+            done
+            echo COUNT-DONE
+            /bin/busybox reboot -f
+            """.formatted(LINES);
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path storage;
+
+    @Test
+    void devLegacyUpdatedTwentyTimesUnderACountingGuest() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        Path initrd = Guests.withInit(dir, COUNTER_INIT);
+        Path console = dir.resolve("ttyS0.txt");
+        try (EmbeddedFramework f = new EmbeddedFramework(storage)) {
+            f.awaitService("(osgi.command.scope=vm)");
+            f.awaitService("(&(objectClass=dev.hyperbundle.device.DeviceFactory)(component.name=*Uart*))");
+            Object commands = service(f, "(osgi.command.scope=vm)");
+            String[] options = {"--name", "counter", "--memory", "32M", "--kernel", Guests.TINY.toString(), "--initrd",
+                    initrd.toString(), "--append", "console=ttyS0 reboot=k panic=-1 quiet", "--serial", "file:" + console};
+            commands.getClass().getMethod("start", String[].class).invoke(commands, (Object) options);
+            Bundle legacy = f.bundles.stream().filter(b -> "dev.hyperbundle.dev-legacy".equals(b.getSymbolicName()))
+                    .findFirst().orElseThrow();
+            awaitLine(console, "COUNT 0", 300);
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(150);
+                legacy.update();
+            }
+            awaitLine(console, "COUNT-DONE", 600);
+            List<String> counts = new ArrayList<>();
+            for (String line : lines(console)) {
+                if (line.startsWith("COUNT ")) {
+                    counts.add(line);
+                }
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < LINES; i++) {
+                expected.add("COUNT " + i);
+            }
+            assertEquals(expected, counts, "every counter line exactly once, in order");
+            assertTrue(lines(console).contains("COUNT-DONE"));
+        }
+    }
+
+    private static Object service(EmbeddedFramework f, String filter) throws Exception {
+        ServiceReference<?>[] refs = f.context().getAllServiceReferences(null, filter);
+        return f.context().getService(refs[0]);
+    }
+
+    private static void awaitLine(Path file, String line, int seconds) throws Exception {
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < end) {
+            if (Files.exists(file) && lines(file).contains(line)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + line + "' did not appear in " + file + " within " + seconds + " s; it holds:\n"
+                + (Files.exists(file) ? String.join("\n", lines(file)) : "(nothing)"));
+    }
+
+    /** The console's lines without the tty's carriage returns. */
+    private static List<String> lines(Path file) throws java.io.IOException {
+        return Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1).stream().map(String::strip).toList();
+    }
+}
