@@ -12,10 +12,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The thread that runs one vCPU (QEMU's vCPU thread; accel-ops "kick" and "synchronize state"). Between
@@ -53,9 +49,7 @@ public final class VcpuLoop implements Executor {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<FutureTask<?>> control = new ArrayDeque<>();
     private final Set<String> pauseHolders = new LinkedHashSet<>();
-    private final ScheduledExecutorService alarm;
-    private ScheduledFuture<?> alarmFuture;
-    private long alarmDeadline = Long.MAX_VALUE;
+    private final Alarm alarm;
 
     private volatile Vcpu vcpu;
     private volatile Thread thread;
@@ -70,10 +64,7 @@ public final class VcpuLoop implements Executor {
     public VcpuLoop(String name, MachineClock clock, Owner owner) {
         this.clock = clock;
         this.owner = owner;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().daemon().name(name + "-alarm").factory());
-        executor.setRemoveOnCancelPolicy(true);
-        this.alarm = executor;
+        this.alarm = new Alarm(name + "-alarm", clock, this::kickForTimer);
         clock.setWakeup(this::rescheduleAlarm);
     }
 
@@ -102,14 +93,19 @@ public final class VcpuLoop implements Executor {
         wake();
     }
 
-    /** Makes the vCPU return from run() and the loop re-check its state. Any thread. */
+    /**
+     * Makes the vCPU return from run() and the loop re-check its state. Any thread. On the loop thread
+     * itself no kick is needed: either run() is not executing, or a device called from inside run() raised
+     * something the backend checks at the next instruction boundary anyway (a kick there would only cost
+     * an extra exit, which the guest sees as jitter, e.g. in Linux's PIT calibration of the TSC).
+     */
     public void wake() {
         synchronized (monitor) {
             wakeSequence++;
             monitor.notifyAll();
         }
         Vcpu v = vcpu;
-        if (v != null) {
+        if (v != null && !onLoopThread()) {
             v.kick();
         }
     }
@@ -294,7 +290,7 @@ public final class VcpuLoop implements Executor {
                 parked = false;
                 monitor.notifyAll();
             }
-            alarm.shutdownNow();
+            alarm.shutdown();
             owner.onLoopEnd();
         }
     }
@@ -354,27 +350,20 @@ public final class VcpuLoop implements Executor {
         }
     }
 
-    /** Arms the alarm thread to kick the vCPU at the earliest timer deadline. */
+    /** Tells the alarm thread the earliest timer deadline. */
     private void rescheduleAlarm() {
-        long deadline = clock.nextDeadline();
-        synchronized (alarm) {
-            if (deadline == alarmDeadline && alarmFuture != null && !alarmFuture.isDone()) {
-                return;
-            }
-            if (alarmFuture != null) {
-                alarmFuture.cancel(false);
-            }
-            alarmDeadline = deadline;
-            if (deadline == Long.MAX_VALUE || alarm.isShutdown()) {
-                alarmFuture = null;
-                return;
-            }
-            long delay = Math.max(0, deadline - clock.nanos());
-            try {
-                alarmFuture = alarm.schedule(this::wake, delay, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                alarmFuture = null; // loop ended
-            }
+        alarm.set(clock.nextDeadline());
+    }
+
+    /** The alarm thread found a deadline passed: wake the loop (and kick the running vCPU). */
+    private void kickForTimer() {
+        synchronized (monitor) {
+            wakeSequence++;
+            monitor.notifyAll();
+        }
+        Vcpu v = vcpu;
+        if (v != null) {
+            v.kick();
         }
     }
 }
