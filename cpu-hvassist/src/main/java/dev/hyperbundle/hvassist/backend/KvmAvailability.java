@@ -35,18 +35,23 @@ public final class KvmAvailability {
         };
     }
 
+    /** The reason for a failed open of the device. */
+    static Availability openFailure(String path, int errno, String message) {
+        return switch (errno) {
+            case Errno.ENOENT -> Availability.no(path + " does not exist (no KVM on this host)");
+            case Errno.EACCES, Errno.EPERM -> Availability.no(path + " is not accessible: " + Errno.describe(errno)
+                    + " (the user needs read-write access, usually membership in the kvm group)");
+            default -> Availability.no("cannot open " + path + ": " + message);
+        };
+    }
+
     /** Everything but the probe VM: device, API version, capabilities. */
     public static Availability checkDevice(String path) {
         KvmSystem kvm;
         try {
             kvm = KvmSystem.open(path);
         } catch (SysException e) {
-            return switch (e.errno()) {
-                case Errno.ENOENT -> Availability.no(path + " does not exist (no KVM on this host)");
-                case Errno.EACCES, Errno.EPERM -> Availability.no(path + " is not accessible: " + Errno.describe(e.errno())
-                        + " (the user needs read-write access, usually membership in the kvm group)");
-                default -> Availability.no("cannot open " + path + ": " + e.getMessage());
-            };
+            return openFailure(path, e.errno(), e.getMessage());
         }
         try (kvm) {
             int version;
