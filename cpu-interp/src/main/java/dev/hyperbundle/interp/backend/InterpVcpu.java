@@ -185,5 +185,6 @@ final class InterpVcpu implements Vcpu {
 
     @Override
     public void close() {
+        executor.close();
     }
 }

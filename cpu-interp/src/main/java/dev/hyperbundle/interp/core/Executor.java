@@ -1,7 +1,6 @@
 package dev.hyperbundle.interp.core;
 
 import dev.hyperbundle.interp.decoder.CodeSource;
-import dev.hyperbundle.interp.decoder.Decoder;
 import dev.hyperbundle.interp.decoder.Instruction;
 
 /**
@@ -21,7 +20,9 @@ public final class Executor implements CodeSource {
     final SystemInstructions system;
     final StringInstructions strings;
     final TwoByteOpcodes twoByte;
+    /** Scratch for instructions the code cache does not keep (page-crossing, MMIO, often-written pages). */
     final Instruction insn = new Instruction();
+    final CodeCache code;
     private final Flags flagsBefore = new Flags();
     /** Offset of the current memory operand (valid when the instruction has one). */
     int ea;
@@ -38,6 +39,12 @@ public final class Executor implements CodeSource {
         this.strings = new StringInstructions(this);
         this.twoByte = new TwoByteOpcodes(this);
         system.attach(this);
+        this.code = new CodeCache(this);
+    }
+
+    /** Releases the decoded-code cache (it watches guest pages). */
+    public void close() {
+        code.close();
     }
 
     @Override
@@ -50,13 +57,10 @@ public final class Executor implements CodeSource {
 
     /** Decodes and executes one instruction at CS:EIP. Faults propagate with cpu.eip at the instruction. */
     public void step() {
-        Instruction i = insn;
         int start = cpu.eip;
         flagsBefore.copyFrom(flags);
         try {
-            if (Decoder.decode(this, start, cpu.code32(), i) != Decoder.OK) {
-                throw CpuFault.gp(0);
-            }
+            Instruction i = code.fetch(start);
             execute(i);
         } catch (CpuFault f) {
             // Faults restart the instruction: EIP and the flags as before it (SDM Vol. 3A, 6.5).

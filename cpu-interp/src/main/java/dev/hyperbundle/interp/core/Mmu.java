@@ -38,6 +38,11 @@ public final class Mmu {
     private int cr3;
     /** Written by a page fault. */
     public int cr2;
+    /**
+     * Bumped by every TLB flush or INVLPG: a cached linear-to-physical code translation ({@link CodeCache})
+     * stays valid only while the epoch is unchanged.
+     */
+    int epoch;
 
     public Mmu(PhysicalBus phys) {
         this.phys = phys;
@@ -68,6 +73,7 @@ public final class Mmu {
 
     /** A MOV to CR3 flushes non-global entries even when the value is unchanged. */
     public void flushNonGlobal() {
+        epoch++;
         for (int i = 0; i < TLB_SIZE; i++) {
             if (!global[i]) {
                 readTag[i] = -1;
@@ -77,6 +83,7 @@ public final class Mmu {
     }
 
     public void flushAll() {
+        epoch++;
         Arrays.fill(readTag, -1);
         Arrays.fill(writeTag, -1);
         Arrays.fill(global, false);
@@ -84,6 +91,7 @@ public final class Mmu {
 
     /** INVLPG: drops the entry for the page of linear address, global or not. */
     public void invalidate(int linear) {
+        epoch++;
         int i = (linear >>> 12) & TLB_MASK;
         readTag[i] = -1;
         writeTag[i] = -1;
@@ -138,7 +146,7 @@ public final class Mmu {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user)) {
             host[i].set(ValueLayout.JAVA_BYTE, hostOffset[i] + (lin & 0xfff), (byte) value);
-            phys.written(frame[i]);
+            phys.written(frame[i] << 12);
             return;
         }
         phys.write8(translate(lin, true, user), value);
@@ -148,7 +156,7 @@ public final class Mmu {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) != 0xfff) {
             host[i].set(PhysicalBus.LE16, hostOffset[i] + (lin & 0xfff), (short) value);
-            phys.written(frame[i]);
+            phys.written(frame[i] << 12);
             return;
         }
         if ((lin & 0xfff) == 0xfff) {
@@ -165,7 +173,7 @@ public final class Mmu {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) <= 0xffc) {
             host[i].set(PhysicalBus.LE32, hostOffset[i] + (lin & 0xfff), value);
-            phys.written(frame[i]);
+            phys.written(frame[i] << 12);
             return;
         }
         if ((lin & 0xfff) > 0xffc) {

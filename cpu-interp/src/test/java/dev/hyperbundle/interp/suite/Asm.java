@@ -14,6 +14,11 @@ public final class Asm {
         return this;
     }
 
+    public Asm b(byte[] bytes) {
+        out.writeBytes(bytes);
+        return this;
+    }
+
     public Asm d(int v) {
         return b(v, v >>> 8, v >>> 16, v >>> 24);
     }

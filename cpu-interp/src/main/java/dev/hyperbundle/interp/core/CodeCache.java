@@ -1,0 +1,187 @@
+package dev.hyperbundle.interp.core;
+
+import dev.hyperbundle.interp.decoder.Decoder;
+import dev.hyperbundle.interp.decoder.Instruction;
+import dev.hyperbundle.memory.WriteTracker;
+
+/**
+ * Decoded instructions keyed by physical address, so hot code is decoded once.
+ *
+ * <p>Validity: an entry is the decoding of the bytes at its physical address for one code size. The
+ * page is watched in the kernel's {@link WriteTracker} while it has tables; any write to it (a CPU
+ * store, including one by the running instruction, or DMA through {@code GuestMemory}) drops the
+ * page's tables, so the next instruction from that page is decoded again from memory. The linear to
+ * physical step is redone whenever the TLB was flushed ({@link Mmu#epoch}), CS moved to another page,
+ * the privilege class or code size changed, so a page the guest remapped never runs stale code.
+ * Instructions that cross a page end (or the 64 KiB wrap of 16-bit code) are never cached.
+ *
+ * <p>Threads: lookups run on the vCPU thread; {@link #pageWritten} may run on a device thread (DMA).
+ * Table creation and dropping are synchronized; a lookup racing with a DMA write to the page it runs
+ * from may still see the old decoding, which a guest cannot tell from running just before the DMA.
+ */
+public final class CodeCache implements WriteTracker.PageWriteListener {
+    /** Upper bound on pages with tables (each table is 16 KiB plus its decoded instructions); then all are dropped. */
+    static final int MAX_PAGES = 1024;
+    /** A page whose tables were dropped this often is decoded uncached for {@link #UNCACHED_SPAN} instructions. */
+    private static final int THRASH_LIMIT = 32;
+    private static final long UNCACHED_SPAN = 1_000_000;
+
+    private final Executor executor;
+    private final Cpu cpu;
+    private final Mmu mmu;
+    private final PhysicalBus phys;
+    private final WriteTracker tracker;
+    private final CodePage[] pages;
+    private final int[] livePfns = new int[MAX_PAGES];
+    private int liveCount;
+    /** Bumped whenever tables are dropped, so the one-entry lookup below is refreshed. */
+    private volatile int generation;
+
+    // The one-entry lookup: the table for the linear page CS:EIP ran from last.
+    private int curVpage = -1;
+    private boolean curCode32;
+    private int curUser;
+    private int curEpoch;
+    private int curGeneration;
+    private Instruction[] curSlots;
+
+    CodeCache(Executor executor) {
+        this.executor = executor;
+        this.cpu = executor.cpu;
+        this.mmu = cpu.mmu;
+        this.phys = mmu.physical();
+        this.tracker = phys.tracker;
+        this.pages = new CodePage[tracker.pageCount()];
+        tracker.addListener(this);
+    }
+
+    /** The decoded instruction at CS:eip, with {@link Instruction#eip} set to eip. Faults as a fetch would. */
+    Instruction fetch(int eip) {
+        boolean code32 = cpu.code32();
+        int offset = code32 ? eip : eip & 0xffff;
+        int lin = cpu.segBase[Cpu.CS] + offset;
+        Instruction[] slots = curSlots;
+        if ((lin >>> 12) != curVpage || code32 != curCode32 || cpu.user != curUser || mmu.epoch != curEpoch
+                || generation != curGeneration) {
+            slots = refill(lin, code32);
+        }
+        if (slots == null) {
+            return decode(eip, code32, executor.insn);
+        }
+        Instruction i = slots[lin & 0xfff];
+        if (i == null) {
+            // At most 15 bytes long: one starting this far from the page end (or the 16-bit wrap) always fits.
+            if ((lin & 0xfff) > 0x1000 - 15 || (!code32 && offset > 0x10000 - 15)) {
+                return decode(eip, code32, executor.insn);
+            }
+            i = decode(eip, code32, new Instruction());
+            slots[lin & 0xfff] = i;
+            return i;
+        }
+        i.eip = eip; // the same physical bytes may run at another linear address or CS base
+        return i;
+    }
+
+    private Instruction decode(int eip, boolean code32, Instruction into) {
+        if (Decoder.decode(executor, eip, code32, into) != Decoder.OK) {
+            throw CpuFault.gp(0);
+        }
+        return into;
+    }
+
+    private Instruction[] refill(int lin, boolean code32) {
+        int generationNow = generation;
+        int pa = mmu.translate(lin, false, cpu.user); // the fetch's own page fault, CR2 = lin
+        curVpage = lin >>> 12;
+        curCode32 = code32;
+        curUser = cpu.user;
+        curEpoch = mmu.epoch;
+        curGeneration = generationNow;
+        curSlots = tablesFor(pa >>> 12, code32);
+        return curSlots;
+    }
+
+    private Instruction[] tablesFor(int pfn, boolean code32) {
+        if (phys.regionOfPage(pfn << 12) == null || pfn >= pages.length) {
+            return null; // MMIO: every fetch goes to the bus
+        }
+        CodePage p = pages[pfn];
+        if (p == null) {
+            p = new CodePage(pfn);
+            pages[pfn] = p;
+        }
+        Instruction[] slots = code32 ? p.slots32 : p.slots16;
+        if (slots != null) {
+            return slots;
+        }
+        if (executor.retired < p.uncachedUntil) {
+            return null;
+        }
+        synchronized (this) {
+            if (!p.hasTables()) {
+                if (liveCount == MAX_PAGES) {
+                    dropAll();
+                }
+                p.liveIndex = liveCount;
+                livePfns[liveCount++] = pfn;
+                tracker.watch(pfn);
+            }
+            slots = new Instruction[4096];
+            if (code32) {
+                p.slots32 = slots;
+            } else {
+                p.slots16 = slots;
+            }
+        }
+        return slots;
+    }
+
+    /** A watched page was written: its decodings may be stale. */
+    @Override
+    public void pageWritten(long page) {
+        if (page < 0 || page >= pages.length) {
+            return;
+        }
+        CodePage p = pages[(int) page];
+        if (p == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!p.hasTables()) {
+                return;
+            }
+            drop(p);
+            if (++p.invalidations >= THRASH_LIMIT) {
+                p.invalidations = 0; // code and data share the page: stop re-decoding it after every store
+                p.uncachedUntil = executor.retired + UNCACHED_SPAN;
+            }
+        }
+    }
+
+    private void drop(CodePage p) {
+        p.slots16 = null;
+        p.slots32 = null;
+        tracker.unwatch(p.pfn);
+        int last = livePfns[--liveCount];
+        livePfns[p.liveIndex] = last;
+        pages[last].liveIndex = p.liveIndex;
+        generation++;
+    }
+
+    private void dropAll() {
+        while (liveCount > 0) {
+            drop(pages[livePfns[liveCount - 1]]);
+        }
+    }
+
+    /** Pages currently holding decoded instructions (for tests). */
+    synchronized int cachedPages() {
+        return liveCount;
+    }
+
+    /** Stops watching every page and leaves the tracker. */
+    synchronized void close() {
+        tracker.removeListener(this);
+        dropAll();
+    }
+}
