@@ -45,6 +45,9 @@ public final class Launcher {
         props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(ARGS, String.join(SEPARATOR, args));
+        if (shell) {
+            props.remove("gosh.args"); // conf/ keeps the shell quiet for 'run'; 'shell' wants the prompt
+        }
         int code;
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/)"))

@@ -47,6 +47,49 @@ class GuestBootIT {
         virtioRun("pci");
     }
 
+    /**
+     * The guest writes its marker sector, syncs and reads it back; the VMM is killed with SIGKILL as soon
+     * as the guest reports that: what the guest flushed must be in the image.
+     */
+    @Test
+    void flushedDiskDataSurvivesSigkillOfTheVmm() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        Path disk = dir.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(1 << 20);
+        }
+        java.util.List<String> command = java.util.List.of(LauncherIT.BIN.toString(), "run", "--memory", "64M", "--kernel",
+                Guests.TINY.toString(), "--initrd", Guests.INITRD.toString(), "--append", Guests.TEST_CMDLINE,
+                "--device", "virtio-blk,file=" + disk + ",transport=mmio");
+        Process p = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder log = new StringBuilder();
+        boolean killed = false;
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                log.append(line).append('\n');
+                if (line.startsWith("TEST vda PASS")) {
+                    // bin/hyperbundle execs nothing: kill the JVM (the script's child) and the script.
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    killed = true;
+                    break;
+                }
+            }
+        }
+        p.waitFor();
+        assertTrue(killed, "the guest never reported TEST vda PASS:\n" + log);
+        byte[] sector = new byte[512];
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
+            f.seek(65536);
+            f.readFully(sector);
+        }
+        assertTrue(new String(sector, StandardCharsets.US_ASCII).startsWith("VMM-GUEST-DISK-MARKER uptime="));
+    }
+
     private void virtioRun(String transport) throws Exception {
         Guests.assumePresent(Guests.TINY);
         Path disk = dir.resolve("disk.img");

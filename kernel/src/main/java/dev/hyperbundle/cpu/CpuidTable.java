@@ -23,7 +23,7 @@ public final class CpuidTable {
 
     public static final int SIGNATURE_FAMILY6_MODEL6_STEPPING3 = 0x663;
 
-    private final TreeMap<Long, int[]> leaves = new TreeMap<>();
+    private final TreeMap<Long, int[]> leaves = new TreeMap<>(Long::compareUnsigned);
 
     /** The default i686 model. */
     public static CpuidTable i686() {

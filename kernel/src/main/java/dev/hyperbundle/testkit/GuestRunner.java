@@ -40,7 +40,7 @@ public final class GuestRunner {
         VcpuLoop loop = new VcpuLoop("testkit", clock, harness);
         harness.loop = loop;
         harness.devices = new TestDevices(platform, () -> loop.requestPowerOff("exit port"));
-        platform.interrupts().setWakeup(loop::wake);
+        platform.interrupts().setWakeup(loop::interruptRaised);
         Vcpu vcpu = backend.createVcpu(new PlatformVcpuContext(0, platform));
         vcpu.loadState(guest.startState());
         loop.setVcpu(vcpu);

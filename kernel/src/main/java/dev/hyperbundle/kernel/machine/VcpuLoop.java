@@ -93,13 +93,25 @@ public final class VcpuLoop implements Executor {
         wake();
     }
 
-    /**
-     * Makes the vCPU return from run() and the loop re-check its state. Any thread. On the loop thread
-     * itself no kick is needed: either run() is not executing, or a device called from inside run() raised
-     * something the backend checks at the next instruction boundary anyway (a kick there would only cost
-     * an extra exit, which the guest sees as jitter, e.g. in Linux's PIT calibration of the TSC).
-     */
+    /** Makes the vCPU return from run() and the loop re-check its state. Any thread. */
     public void wake() {
+        synchronized (monitor) {
+            wakeSequence++;
+            monitor.notifyAll();
+        }
+        Vcpu v = vcpu;
+        if (v != null) {
+            v.kick();
+        }
+    }
+
+    /**
+     * INTR rose or a timer became due earlier: wake a halted loop. On the loop thread itself no kick is
+     * needed: either run() is not executing, or a device called from inside run() raised an interrupt the
+     * backend checks at the next instruction boundary anyway (a kick would only cost an extra exit, which
+     * the guest sees as jitter, e.g. in Linux's PIT calibration of the TSC).
+     */
+    public void interruptRaised() {
         synchronized (monitor) {
             wakeSequence++;
             monitor.notifyAll();

@@ -58,7 +58,7 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
         this.registry = registry;
         this.charBackends = charBackends;
         this.loop = new VcpuLoop(config.name(), platform.clock(), this);
-        platform.interrupts().setWakeup(loop::wake);
+        platform.interrupts().setWakeup(loop::interruptRaised);
         try {
             backend = availableBackend(config.cpu());
             for (DeviceConfig d : config.devices()) {
