@@ -313,7 +313,7 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
             fail("saving the state of " + f.type() + " devices failed: " + e.getMessage(), e);
             return true;
         }
-        LOG.log(System.Logger.Level.WARNING, "machine " + name() + " paused: " + holder);
+        LOG.log(System.Logger.Level.DEBUG, "machine " + name() + " paused: " + holder);
         System.err.println("hyperbundle: machine " + name() + " paused: " + holder);
         return true;
     }
@@ -339,7 +339,7 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
             return;
         }
         loop.resume(waitingFor(f.type()));
-        LOG.log(System.Logger.Level.INFO, "machine " + name() + ": " + f.type() + " devices restored, resumed");
+        LOG.log(System.Logger.Level.DEBUG, "machine " + name() + ": " + f.type() + " devices restored, resumed");
         System.err.println("hyperbundle: machine " + name() + ": " + f.type() + " devices restored from the new bundle");
     }
 
