@@ -25,12 +25,31 @@ public final class CpuidTable {
 
     private final TreeMap<Long, int[]> leaves = new TreeMap<>(Long::compareUnsigned);
 
-    /** The default i686 model. */
+    /** Highest basic leaf: the TSC and processor frequency leaves 0x15 and 0x16 are the last ones. */
+    public static final int MAX_BASIC_LEAF = 0x16;
+
+    /**
+     * The default i686 model.
+     *
+     * <p>It reports its TSC frequency (1 GHz, {@code VirtualClock.TSC_HZ}) in leaves 0x15 (TSC/crystal ratio
+     * and crystal frequency) and 0x16 (base frequency in MHz), so Linux takes it as known
+     * (X86_FEATURE_TSC_KNOWN_FREQ, arch/x86/kernel/tsc.c native_calibrate_tsc) instead of measuring it
+     * against the PIT. Measuring works on hardware, whose TSC read costs nanoseconds; a VMM's guest TSC
+     * comes from the host clock, which costs 0.7-3 microseconds per read on virtualized hosts (measured on
+     * these machines) and stalls when the host schedules the vCPU thread out, and Linux rejects such
+     * noisy samples (pit_calibrate_tsc: "tscmax > 10 * tscmin"). Leaves 2-0x14 read as zero: no cache
+     * descriptors, no extended features (SDM Vol. 2A, CPUID: reserved leaves return 0).
+     */
     public static CpuidTable i686() {
         CpuidTable t = new CpuidTable();
-        t.set(0, 0, 1, ascii("Genu"), ascii("ntel"), ascii("ineI"));
+        t.set(0, 0, MAX_BASIC_LEAF, ascii("Genu"), ascii("ntel"), ascii("ineI"));
         int features = EDX_FPU | EDX_DE | EDX_PSE | EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_PGE | EDX_CMOV | EDX_FXSR;
         t.set(1, 0, SIGNATURE_FAMILY6_MODEL6_STEPPING3, 0, 0, features);
+        // Leaf 0x15: TSC = crystal * EBX / EAX with the crystal in ECX (Hz): 1 GHz * 1 / 1.
+        t.set(0x15, 0, 1, 1, (int) dev.hyperbundle.time.VirtualClock.TSC_HZ, 0);
+        // Leaf 0x16: base and maximum frequency in MHz.
+        int mhz = (int) (dev.hyperbundle.time.VirtualClock.TSC_HZ / 1_000_000);
+        t.set(0x16, 0, mhz, mhz, 0, 0);
         t.set(0x80000000, 0, 0x80000004, 0, 0, 0);
         t.set(0x80000001, 0, 0, 0, 0, 0);
         byte[] brand = "Hyperbundle Virtual CPU i686".getBytes(StandardCharsets.US_ASCII);
@@ -83,8 +102,8 @@ public final class CpuidTable {
     /**
      * What CPUID returns for EAX = leaf, ECX = subleaf: {eax, ebx, ecx, edx}. A leaf above the highest
      * basic or extended leaf returns the highest basic leaf's data, as Intel processors do (SDM Vol. 2A,
-     * CPUID: "If a value entered for CPUID.EAX is higher than the maximum input value ..."). A defined leaf
-     * with an undefined subleaf returns zeros.
+     * CPUID: "If a value entered for CPUID.EAX is higher than the maximum input value ..."); an undefined
+     * leaf below the maximum of its range, or an undefined subleaf of a defined leaf, returns zeros.
      */
     public synchronized int[] query(int leaf, int subleaf) {
         int[] r = leaves.get(key(leaf, subleaf));
@@ -94,11 +113,22 @@ public final class CpuidTable {
                 return new int[4];
             }
         }
+        if (r == null && withinRange(leaf)) {
+            return new int[4];
+        }
         if (r == null) {
             int maxBasic = leaves.get(key(0, 0))[0];
             r = leaves.get(key(maxBasic, 0));
         }
         return r.clone();
+    }
+
+    /** True when leaf is at most the maximum leaf its range (basic, 0x4..., 0x8...) reports. */
+    private boolean withinRange(int leaf) {
+        int base = leaf & 0xf0000000;
+        int[] first = leaves.get(key(base == 0x40000000 || base == 0x80000000 ? base : 0, 0));
+        return first != null && Integer.compareUnsigned(leaf, first[0]) <= 0
+                && (base == 0 ? Integer.compareUnsigned(leaf, 0x40000000) < 0 : true);
     }
 
     private boolean hasSubleaves(int leaf) {

@@ -49,7 +49,7 @@ class CpuStateAndModelTest {
     void cpuidPresentsAnI686WithoutMmxOrSse() {
         CpuidTable t = CpuidTable.i686();
         int[] v = t.query(0, 0);
-        assertEquals(1, v[0]);
+        assertEquals(0x16, v[0]);
         assertEquals("GenuineIntel", ascii(v[1]) + ascii(v[3]) + ascii(v[2]));
         int edx = t.query(1, 0)[3];
         assertEquals(0x663, t.signature());
@@ -68,11 +68,21 @@ class CpuStateAndModelTest {
     }
 
     @Test
+    void tscFrequencyIsReportedAsKnown() {
+        CpuidTable t = CpuidTable.i686();
+        assertArrayEquals(new int[] {1, 1, 1_000_000_000, 0}, t.query(0x15, 0), "crystal 1 GHz, ratio 1/1");
+        assertArrayEquals(new int[] {1000, 1000, 0, 0}, t.query(0x16, 0), "base and maximum MHz");
+    }
+
+    @Test
     void leavesBeyondTheMaximumReturnTheHighestBasicLeaf() {
         CpuidTable t = CpuidTable.i686();
-        assertArrayEquals(t.query(1, 0), t.query(2, 0));
-        assertArrayEquals(t.query(1, 0), t.query(0x40000000, 0));
-        assertArrayEquals(t.query(1, 0), t.query(0x80000008, 0));
+        assertArrayEquals(new int[4], t.query(2, 0), "reserved leaves below the maximum read as zero");
+        assertArrayEquals(new int[4], t.query(7, 0));
+        assertArrayEquals(t.query(0x16, 0), t.query(0x17, 0));
+        assertArrayEquals(t.query(0x16, 0), t.query(0x40000000, 0));
+        assertArrayEquals(t.query(0x16, 0), t.query(0x80000008, 0));
+        assertArrayEquals(new int[4], t.query(0x80000001, 0));
         t.set(0x40000000, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d);
         assertEquals(0x40000001, t.query(0x40000000, 0)[0]);
         t.setBits(1, 2, CpuidTable.ECX_HYPERVISOR);
