@@ -37,6 +37,21 @@ class GuestBootIT {
         assertCleanBoot(r);
     }
 
+    /** With the paravirtual clock the kernel detects KVM, takes kvm-clock and knows the TSC rate without calibrating. */
+    @Test
+    void tinyGuestUsesTheParavirtualClock() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        LauncherIT.Result r = LauncherIT.run(dir, "run", "--memory", "64M", "--kernel", Guests.TINY.toString(),
+                "--initrd", Guests.INITRD.toString(), "--append", Guests.TEST_CMDLINE, "--device", "kvmclock");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Hypervisor detected: KVM"), r.out());
+        assertTrue(r.out().contains("kvm-clock: Using msrs 4b564d01 and 4b564d00"), r.out());
+        assertTrue(r.out().contains("tsc: Detected 1000.000 MHz processor"), r.out());
+        assertTrue(r.out().contains("clocksource: Switched to clocksource kvm-clock"), r.out());
+        assertTrue(r.out().contains("\nALL-TESTS-DONE pass=5 fail=0"), r.out());
+        assertCleanBoot(r);
+    }
+
     @Test
     void tinyGuestWithVirtioMmioDevices() throws Exception {
         virtioRun("mmio");

@@ -15,6 +15,7 @@ public final class InterruptRouter implements CpuInterrupts {
     public static final int LINES = 24;
 
     private final int[] holders = new int[LINES]; // per line: how many handles hold it high
+    private final List<Handle> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
     private InterruptController controller;
     private volatile boolean intr;
     private volatile boolean nmi;
@@ -25,12 +26,20 @@ public final class InterruptRouter implements CpuInterrupts {
         if (n < 0 || n >= LINES) {
             throw new IllegalArgumentException("IRQ line " + n + " does not exist (0-" + (LINES - 1) + ")");
         }
-        return new Handle(n);
+        Handle h = new Handle(n);
+        handles.add(h);
+        return h;
     }
 
     private final class Handle implements IrqLine {
         private final int number;
         private boolean high;
+        private volatile Runnable acknowledgeListener;
+
+        @Override
+        public void setAcknowledgeListener(Runnable listener) {
+            acknowledgeListener = listener;
+        }
 
         Handle(int number) {
             this.number = number;
@@ -85,7 +94,22 @@ public final class InterruptRouter implements CpuInterrupts {
         for (int i : high) {
             c.setIrq(i, true);
         }
-        return asserted -> setIntr(c, asserted);
+        return new InterruptPin() {
+            @Override
+            public void set(boolean asserted) {
+                setIntr(c, asserted);
+            }
+
+            @Override
+            public void acknowledged(int irq) {
+                for (Handle h : handles) {
+                    Runnable l = h.acknowledgeListener;
+                    if (h.number == irq && l != null) {
+                        l.run();
+                    }
+                }
+            }
+        };
     }
 
     /** Removes c if it is the installed controller; INTR drops. */

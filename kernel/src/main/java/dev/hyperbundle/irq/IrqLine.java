@@ -23,4 +23,11 @@ public interface IrqLine {
         set(true);
         set(false);
     }
+
+    /**
+     * Sets (or with null clears) the one listener this handle has for the interrupt controller delivering
+     * this line's interrupt to the CPU. Called on the vCPU thread.
+     */
+    default void setAcknowledgeListener(Runnable listener) {
+    }
 }

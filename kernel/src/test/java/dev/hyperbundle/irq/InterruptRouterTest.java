@@ -75,6 +75,22 @@ class InterruptRouterTest {
     }
 
     @Test
+    void acknowledgementsReachTheLinesListener() {
+        InterruptRouter router = new InterruptRouter();
+        InterruptPin pin = router.install(new Controller());
+        IrqLine timer = router.line(0);
+        IrqLine other = router.line(1);
+        List<String> heard = new ArrayList<>();
+        timer.setAcknowledgeListener(() -> heard.add("irq0"));
+        other.setAcknowledgeListener(() -> heard.add("irq1"));
+        pin.acknowledged(0);
+        timer.setAcknowledgeListener(() -> heard.add("irq0 again")); // replaces, never adds
+        pin.acknowledged(0);
+        pin.acknowledged(5);
+        assertEquals(List.of("irq0", "irq0 again"), heard);
+    }
+
+    @Test
     void linesOutsideTheRangeAreRejected() {
         InterruptRouter router = new InterruptRouter();
         assertThrows(IllegalArgumentException.class, () -> router.line(24));

@@ -123,6 +123,7 @@ final class DualPic implements Device, InterruptController {
     @Override
     public synchronized int acknowledge() {
         int vector;
+        int line = -1;
         int ir = master.pendingRequest();
         if (ir == Pic8259.NONE) {
             // 8259A: a request that went away before INTA gives the default IR7, without setting ISR.
@@ -136,12 +137,17 @@ final class DualPic implements Device, InterruptController {
                 } else {
                     slave.acknowledge(sir);
                     vector = slave.vector(sir);
+                    line = 8 + sir;
                 }
             } else {
                 vector = master.vector(ir);
+                line = ir;
             }
         }
         update(false);
+        if (line >= 0) {
+            intr.acknowledged(line); // lets the PIT re-inject ticks the guest could not take (KVM: irq ack notifier)
+        }
         return vector;
     }
 

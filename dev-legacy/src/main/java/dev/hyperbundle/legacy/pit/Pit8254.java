@@ -18,7 +18,8 @@ import dev.hyperbundle.time.VirtualClock;
  */
 final class Pit8254 implements Device {
     static final String TYPE = "pit";
-    static final int STATE_VERSION = 1;
+    /** Version 2 added the re-injection state (lost ticks, awaiting acknowledge); version 1 reads as none. */
+    static final int STATE_VERSION = 2;
     /**
      * Periodic IRQ 0 edges closer than this are coalesced into one (the counters stay exact): a guest
      * that programs a tiny count must not starve its own vCPU (KVM's in-kernel PIT has the same guard,
@@ -35,17 +36,30 @@ final class Pit8254 implements Device {
     private int portB;
     private boolean irqLevel;
     private long servicedTick;
+    /**
+     * Tick re-injection (KVM's in-kernel PIT "reinject" policy): periodic IRQ 0 edges that came while the
+     * previous one was not yet acknowledged by the CPU, or while the vCPU could not run (a guest that keeps
+     * interrupts off for longer than a tick runs far slower here than on hardware). Each acknowledge
+     * delivers one of them, so the guest's jiffies keep up with its clock.
+     */
+    private int lostTicks;
+    private boolean awaitingAck;
+    /** At most this many ticks are re-injected (about 0.4 s at HZ=250); older ones are dropped. */
+    static final int MAX_LOST_TICKS = 100;
 
     Pit8254(VirtualClock clock, IrqLine irq0, java.util.function.Function<Runnable, Timer> timers) {
         this.clock = clock;
         this.irq0 = irq0;
         this.timer = timers.apply(this::serviceIrq0);
+        irq0.setAcknowledgeListener(this::irq0Acknowledged);
         powerOn();
         armTimer(); // create() must not touch the line: a hot-swapped instance inherits its level
     }
 
     private void powerOn() {
         long now = now();
+        lostTicks = 0;
+        awaitingAck = false;
         channels[0].powerOn(true, 3, 0, now);
         channels[1].powerOn(true, 2, REFRESH_TICKS, now);
         channels[2].powerOn(false, 3, 0, now);
@@ -63,14 +77,14 @@ final class Pit8254 implements Device {
     private void serviceIrq0() {
         long now = now();
         PitChannel c0 = channels[0];
-        boolean rose = c0.risingEdgeBetween(servicedTick, now);
+        long edges = c0.risingEdgesBetween(servicedTick, now);
         boolean out = c0.out(now);
-        if (rose) {
-            if (irqLevel) {
-                irq0.lower();
-            }
-            irq0.raise(); // the PIC sees the rising edge even if the low phase was shorter than we looked
-            irqLevel = true;
+        if (edges > 0) {
+            // Edges beyond the one delivered now are lost in the PIC's IRR, and so is this one when the
+            // previous edge is not acknowledged yet.
+            long lost = awaitingAck ? edges : edges - 1;
+            lostTicks = (int) Math.min(lostTicks + lost, MAX_LOST_TICKS);
+            deliverEdge();
         }
         if (out != irqLevel) {
             irq0.set(out);
@@ -78,6 +92,37 @@ final class Pit8254 implements Device {
         }
         servicedTick = now;
         armTimer();
+    }
+
+    /** A rising edge on IRQ 0, whatever the line's level was (the PIC latches the edge). */
+    private void deliverEdge() {
+        if (irqLevel) {
+            irq0.lower();
+        }
+        irq0.raise();
+        irqLevel = true;
+        awaitingAck = true;
+    }
+
+    /** The CPU took IRQ 0: deliver one re-injected tick, if any, and follow OUT0 again. */
+    private void irq0Acknowledged() {
+        awaitingAck = false;
+        if (lostTicks > 0 && isPeriodic()) {
+            lostTicks--;
+            deliverEdge();
+            boolean out = channels[0].out(now());
+            if (out != irqLevel) {
+                irq0.set(out);
+                irqLevel = out;
+            }
+        } else if (!isPeriodic()) {
+            lostTicks = 0;
+        }
+    }
+
+    private boolean isPeriodic() {
+        int mode = channels[0].mode();
+        return mode == 2 || mode == 3;
     }
 
     private void armTimer() {
@@ -196,6 +241,7 @@ final class Pit8254 implements Device {
             c.save(w);
         }
         w.putInt(portB).putBoolean(irqLevel).putLong(servicedTick).putLong(timer.deadline());
+        w.putInt(lostTicks).putBoolean(awaitingAck);
         return w.toState(TYPE, STATE_VERSION);
     }
 
@@ -209,6 +255,10 @@ final class Pit8254 implements Device {
         boolean level = r.getBoolean();
         servicedTick = r.getLong();
         r.getLong(); // the deadline follows from the counter state; re-armed below
+        if (state.version() >= 2) {
+            lostTicks = Math.clamp(r.getInt(), 0, MAX_LOST_TICKS);
+            awaitingAck = r.getBoolean();
+        }
         irq0.set(level);
         irqLevel = level;
         armTimer(); // a deadline already past fires at once and catches up

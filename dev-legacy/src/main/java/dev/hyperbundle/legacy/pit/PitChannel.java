@@ -179,6 +179,23 @@ final class PitChannel {
         return risingIn(start, n, from, to);
     }
 
+    /**
+     * How many rising edges OUT has in (from, to]: the number of periods in modes 2 and 3 when no new
+     * count takes effect in between, else 0 or 1 as {@link #risingEdgeBetween} says.
+     */
+    long risingEdgesBetween(long from, long to) {
+        if (to > from && !(pending && pendingStart > from && pendingStart <= to) && counting && !suspended
+                && (mode() == 2 || mode() == 3) && n >= 2) {
+            settle(to);
+            long db = to - start;
+            long da = from - start;
+            if (db >= 0) {
+                return Math.floorDiv(db, n) - Math.floorDiv(Math.max(da, 0), n);
+            }
+        }
+        return risingEdgeBetween(from, to) ? 1 : 0;
+    }
+
     private boolean risingIn(long s, int count, long from, long to) {
         if (!counting || suspended) {
             return false;
