@@ -37,13 +37,15 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
     /** Bumped whenever tables are dropped, so the one-entry lookup below is refreshed. */
     private volatile int generation;
 
-    // The one-entry lookup: the table for the linear page CS:EIP ran from last.
-    private int curVpage = -1;
-    private boolean curCode32;
-    private int curUser;
-    private int curEpoch;
-    private int curGeneration;
-    private Instruction[] curSlots;
+    /**
+     * A small direct-mapped lookup from (linear page, CPL 3, code size) to the page's table, so that a
+     * call into another page needs no page walk. Emptied whenever the TLB epoch or the generation moves.
+     */
+    private static final int WAYS = 64;
+    private final int[] keys = new int[WAYS];
+    private final Instruction[][] tables = new Instruction[WAYS][];
+    private int seenEpoch;
+    private int seenGeneration;
 
     CodeCache(Executor executor) {
         this.executor = executor;
@@ -52,6 +54,7 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         this.phys = mmu.physical();
         this.tracker = phys.tracker;
         this.pages = new CodePage[tracker.pageCount()];
+        forget();
         tracker.addListener(this);
     }
 
@@ -60,11 +63,13 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         boolean code32 = cpu.code32();
         int offset = code32 ? eip : eip & 0xffff;
         int lin = cpu.segBase[Cpu.CS] + offset;
-        Instruction[] slots = curSlots;
-        if ((lin >>> 12) != curVpage || code32 != curCode32 || cpu.user != curUser || mmu.epoch != curEpoch
-                || generation != curGeneration) {
-            slots = refill(lin, code32);
+        if (mmu.epoch != seenEpoch || generation != seenGeneration) {
+            forget();
         }
+        int vpage = lin >>> 12;
+        int key = vpage << 2 | cpu.user << 1 | (code32 ? 1 : 0);
+        int way = vpage & (WAYS - 1);
+        Instruction[] slots = keys[way] == key ? tables[way] : refill(lin, code32, key, way);
         if (slots == null) {
             return decode(eip, code32, executor.insn);
         }
@@ -82,6 +87,12 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         return i;
     }
 
+    private void forget() {
+        java.util.Arrays.fill(keys, -1);
+        seenEpoch = mmu.epoch;
+        seenGeneration = generation;
+    }
+
     private Instruction decode(int eip, boolean code32, Instruction into) {
         if (Decoder.decode(executor, eip, code32, into) != Decoder.OK) {
             throw CpuFault.gp(0);
@@ -89,16 +100,15 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         return into;
     }
 
-    private Instruction[] refill(int lin, boolean code32) {
-        int generationNow = generation;
+    private Instruction[] refill(int lin, boolean code32, int key, int way) {
         int pa = mmu.translate(lin, false, cpu.user); // the fetch's own page fault, CR2 = lin
-        curVpage = lin >>> 12;
-        curCode32 = code32;
-        curUser = cpu.user;
-        curEpoch = mmu.epoch;
-        curGeneration = generationNow;
-        curSlots = tablesFor(pa >>> 12, code32);
-        return curSlots;
+        int generationBefore = generation;
+        Instruction[] slots = tablesFor(pa >>> 12, code32);
+        if (slots != null && generation == generationBefore) {
+            keys[way] = key;
+            tables[way] = slots;
+        }
+        return slots;
     }
 
     private Instruction[] tablesFor(int pfn, boolean code32) {

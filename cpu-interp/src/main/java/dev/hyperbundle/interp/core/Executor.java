@@ -58,14 +58,20 @@ public final class Executor implements CodeSource {
     /** Decodes and executes one instruction at CS:EIP. Faults propagate with cpu.eip at the instruction. */
     public void step() {
         int start = cpu.eip;
-        flagsBefore.copyFrom(flags);
+        boolean snapshot = false;
         try {
             Instruction i = code.fetch(start);
+            snapshot = FlagSafety.needsSnapshot(i);
+            if (snapshot) {
+                flagsBefore.copyFrom(flags);
+            }
             execute(i);
         } catch (CpuFault f) {
             // Faults restart the instruction: EIP and the flags as before it (SDM Vol. 3A, 6.5).
             cpu.eip = start;
-            flags.copyFrom(flagsBefore);
+            if (snapshot) {
+                flags.copyFrom(flagsBefore);
+            }
             throw f;
         }
     }
