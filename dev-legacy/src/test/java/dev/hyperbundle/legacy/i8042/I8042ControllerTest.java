@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 class I8042ControllerTest {
     static final int DATA = 0x60, STATUS = 0x64;
 
-    FakeDeviceContext ctx;
+    DeviceTestContext ctx;
     I8042Controller kbc;
 
     @BeforeEach
     void create() throws DeviceConfigException {
-        ctx = new FakeDeviceContext("i8042");
-        kbc = (I8042Controller) new I8042Factory().create(ctx, FakeDeviceContext.config("i8042"));
+        ctx = new DeviceTestContext("i8042");
+        kbc = (I8042Controller) new I8042Factory().create(ctx, DeviceTestContext.config("i8042"));
     }
 
     int status() {
@@ -65,11 +65,11 @@ class I8042ControllerTest {
     }
 
     boolean irq1() {
-        return ctx.router.level(1);
+        return ctx.interrupts.level(1);
     }
 
     boolean irq12() {
-        return ctx.router.level(12);
+        return ctx.interrupts.level(12);
     }
 
     @Test
@@ -300,11 +300,11 @@ class I8042ControllerTest {
         DeviceState saved = kbc.saveState();
         assertTrue(irq1());
 
-        FakeDeviceContext c = new FakeDeviceContext("i8042");
-        I8042Controller fresh = (I8042Controller) new I8042Factory().create(c, FakeDeviceContext.config("i8042"));
+        DeviceTestContext c = new DeviceTestContext("i8042");
+        I8042Controller fresh = (I8042Controller) new I8042Factory().create(c, DeviceTestContext.config("i8042"));
         fresh.restoreState(saved);
         assertArrayEquals(saved.data(), fresh.saveState().data());
-        assertTrue(c.router.level(1), "IRQ 1 high again");
+        assertTrue(c.interrupts.level(1), "IRQ 1 high again");
         c.out(DATA, 0xc3);
         assertTrue(fresh.a20Enabled());
         assertEquals(0x1e, c.in(DATA));
@@ -334,6 +334,6 @@ class I8042ControllerTest {
     @Test
     void unknownConfigKeyIsAnError() {
         assertThrows(DeviceConfigException.class,
-                () -> new I8042Factory().create(new FakeDeviceContext(), FakeDeviceContext.config("i8042", "irq", "3")));
+                () -> new I8042Factory().create(new DeviceTestContext(), DeviceTestContext.config("i8042", "irq", "3")));
     }
 }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
 import dev.hyperbundle.pci.PciConfigSpace;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /** Configuration mechanism #1 (PCI Local Bus Specification 3.0, 3.2.2.3.2) and the 0xCF9 reset register. */
 class PciHostBridgeTest {
-    FakeDeviceContext ctx;
+    DeviceTestContext ctx;
     PciHostBridge bridge;
     PciConfigSpace device3;
 
     @BeforeEach
     void create() throws DeviceConfigException {
-        ctx = new FakeDeviceContext("pci-host");
-        bridge = (PciHostBridge) new PciHostBridgeFactory().create(ctx, FakeDeviceContext.config("pci-host"));
+        ctx = new DeviceTestContext("pci-host");
+        bridge = (PciHostBridge) new PciHostBridgeFactory().create(ctx, DeviceTestContext.config("pci-host"));
         device3 = new PciConfigSpace(0x1af4, 0x1000, 0x020000, 0, 0x1af4, 1);
         device3.setInterrupt(1, 11);
         ctx.pci.plug(3, device3, "nic");
@@ -193,8 +193,8 @@ class PciHostBridgeTest {
         bridge.close();
         assertEquals(List.of("03.0 nic"), ctx.pci.describe(), "slot 0 released");
 
-        FakeDeviceContext c = new FakeDeviceContext("pci-host");
-        PciHostBridge fresh = (PciHostBridge) new PciHostBridgeFactory().create(c, FakeDeviceContext.config("pci-host"));
+        DeviceTestContext c = new DeviceTestContext("pci-host");
+        PciHostBridge fresh = (PciHostBridge) new PciHostBridgeFactory().create(c, DeviceTestContext.config("pci-host"));
         c.pci.plug(3, device3, "nic");
         fresh.restoreState(saved);
         assertArrayEquals(saved.data(), fresh.saveState().data());
@@ -213,9 +213,9 @@ class PciHostBridgeTest {
 
     @Test
     void secondHostBridgeIsAConfigurationError() {
-        FakeDeviceContext c = new FakeDeviceContext("pci-host");
+        DeviceTestContext c = new DeviceTestContext("pci-host");
         c.pci.plug(0, device3, "someone");
-        assertThrows(DeviceConfigException.class, () -> new PciHostBridgeFactory().create(c, FakeDeviceContext.config("pci-host")));
+        assertThrows(DeviceConfigException.class, () -> new PciHostBridgeFactory().create(c, DeviceTestContext.config("pci-host")));
     }
 
     @Test

@@ -11,19 +11,19 @@ import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
 import dev.hyperbundle.irq.IrqLine;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DualPicTest {
-    private FakeDeviceContext ctx;
+    private DeviceTestContext ctx;
     private Device pic;
     private final IrqLine[] lines = new IrqLine[16];
 
     @BeforeEach
     void setUp() throws DeviceConfigException {
-        ctx = new FakeDeviceContext("pic0");
-        pic = new PicFactory().create(ctx, FakeDeviceContext.config("pic"));
+        ctx = new DeviceTestContext("pic0");
+        pic = new PicFactory().create(ctx, DeviceTestContext.config("pic"));
         for (int i = 0; i < 16; i++) {
             lines[i] = ctx.irq(i);
         }
@@ -46,11 +46,11 @@ class DualPicTest {
     }
 
     private boolean intr() {
-        return ctx.router.intrAsserted();
+        return ctx.interrupts.intrAsserted();
     }
 
     private int ack() {
-        return ctx.router.acknowledge();
+        return ctx.interrupts.acknowledge();
     }
 
     private int masterIsr() {
@@ -328,33 +328,33 @@ class DualPicTest {
         ctx.out(0x4d1, 0x06); // IRQ9, IRQ10 level
         DeviceState saved = pic.saveState();
 
-        FakeDeviceContext ctx2 = new FakeDeviceContext("pic0");
+        DeviceTestContext ctx2 = new DeviceTestContext("pic0");
         for (int irq : new int[] {1, 3, 10, 12}) {
             ctx2.irq(irq).raise();
         }
-        Device pic2 = new PicFactory().create(ctx2, FakeDeviceContext.config("pic"));
+        Device pic2 = new PicFactory().create(ctx2, DeviceTestContext.config("pic"));
         pic2.restoreState(saved);
         DeviceState again = pic2.saveState();
         assertEquals(saved.type(), again.type());
         assertEquals(saved.version(), again.version());
         assertArrayEquals(saved.data(), again.data());
-        assertFalse(ctx2.router.intrAsserted(), "IR1 and the cascade rank below IR3 in service");
+        assertFalse(ctx2.interrupts.intrAsserted(), "IR1 and the cascade rank below IR3 in service");
         String expected = behaviour(ctx);
         assertEquals(expected, behaviour(ctx2));
         assertEquals("irr=06 isr=08 imr=00 slave=00 elcr=06 vectors=intr 31,3a,3c,3a,3a,3a,", expected);
     }
 
     /** Reads registers, then acknowledges and EOIs until INTR stays low, naming the vectors. */
-    private static String behaviour(FakeDeviceContext c) {
+    private static String behaviour(DeviceTestContext c) {
         StringBuilder b = new StringBuilder();
         b.append(String.format("irr=%02x ", c.in(0x20)));
         c.out(0x20, 0x0b);
         b.append(String.format("isr=%02x imr=%02x slave=%02x elcr=%02x vectors=", c.in(0x20), c.in(0x21), c.in(0xa0),
                 c.in(0x4d1)));
         c.out(0x20, 0x20);
-        b.append(c.router.intrAsserted() ? "intr " : "no-intr ");
-        for (int i = 0; i < 6 && c.router.intrAsserted(); i++) {
-            int v = c.router.acknowledge();
+        b.append(c.interrupts.intrAsserted() ? "intr " : "no-intr ");
+        for (int i = 0; i < 6 && c.interrupts.intrAsserted(); i++) {
+            int v = c.interrupts.acknowledge();
             b.append(String.format("%02x,", v));
             if (v >= 0x38) {
                 c.out(0xa0, 0xa0); // rotate on non-specific EOI

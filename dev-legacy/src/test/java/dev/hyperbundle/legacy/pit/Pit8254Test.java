@@ -9,24 +9,24 @@ import dev.hyperbundle.device.Device;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
 import dev.hyperbundle.irq.InterruptController;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class Pit8254Test {
-    private FakeDeviceContext ctx;
+    private DeviceTestContext ctx;
     private Device pit;
     private EdgeRecorder irq0;
 
     /** An interrupt controller that records when IRQ 0 rises (guest nanoseconds). */
     static final class EdgeRecorder implements InterruptController {
         final List<Long> rises = new ArrayList<>();
-        final FakeDeviceContext ctx;
+        final DeviceTestContext ctx;
         boolean level;
 
-        EdgeRecorder(FakeDeviceContext ctx) {
+        EdgeRecorder(DeviceTestContext ctx) {
             this.ctx = ctx;
         }
 
@@ -48,10 +48,10 @@ class Pit8254Test {
 
     @BeforeEach
     void setUp() throws Exception {
-        ctx = new FakeDeviceContext("pit0");
+        ctx = new DeviceTestContext("pit0");
         irq0 = new EdgeRecorder(ctx);
-        ctx.router.install(irq0);
-        pit = new PitFactory().create(ctx, FakeDeviceContext.config("pit"));
+        ctx.interrupts.install(irq0);
+        pit = new PitFactory().create(ctx, DeviceTestContext.config("pit"));
     }
 
     private long tick() {
@@ -327,9 +327,9 @@ class Pit8254Test {
 
     @Test
     void drivesThe8259TimerInterruptAsLinuxSetsItUp() throws Exception {
-        FakeDeviceContext c = new FakeDeviceContext("machine");
-        new dev.hyperbundle.legacy.pic.PicFactory().create(c, FakeDeviceContext.config("pic"));
-        new PitFactory().create(c, FakeDeviceContext.config("pit"));
+        DeviceTestContext c = new DeviceTestContext("machine");
+        new dev.hyperbundle.legacy.pic.PicFactory().create(c, DeviceTestContext.config("pic"));
+        new PitFactory().create(c, DeviceTestContext.config("pit"));
         int[] init = {0x21, 0xff, 0xa1, 0xff, 0x20, 0x11, 0x21, 0x30, 0x21, 0x04, 0x21, 0x01, 0xa0, 0x11, 0xa1, 0x38,
             0xa1, 0x02, 0xa1, 0x01, 0x21, 0xfe, 0xa1, 0xff};
         for (int i = 0; i < init.length; i += 2) {
@@ -341,8 +341,8 @@ class Pit8254Test {
         int ticks = 0;
         for (int step = 0; step < 10_000; step++) { // one guest second in 100 us steps
             c.run(100_000);
-            if (c.router.intrAsserted()) {
-                assertEquals(0x30, c.router.acknowledge());
+            if (c.interrupts.intrAsserted()) {
+                assertEquals(0x30, c.interrupts.acknowledge());
                 c.out(0x20, 0x60);
                 ticks++;
             }
@@ -378,12 +378,12 @@ class Pit8254Test {
         ctx.out(0x43, 0x40); // counter 1 latch
         DeviceState saved = pit.saveState();
 
-        FakeDeviceContext ctx2 = new FakeDeviceContext("pit0");
+        DeviceTestContext ctx2 = new DeviceTestContext("pit0");
         EdgeRecorder irq2 = new EdgeRecorder(ctx2);
-        ctx2.router.install(irq2);
+        ctx2.interrupts.install(irq2);
         ctx2.clock.setNanos(ctx.clock.nanos());
-        ctx2.irq(0).set(ctx.router.level(0)); // the slot's IRQ handle keeps its level over a hot-swap
-        Device pit2 = new PitFactory().create(ctx2, FakeDeviceContext.config("pit"));
+        ctx2.irq(0).set(ctx.interrupts.level(0)); // the slot's IRQ handle keeps its level over a hot-swap
+        Device pit2 = new PitFactory().create(ctx2, DeviceTestContext.config("pit"));
         pit2.restoreState(saved);
         assertArrayEquals(saved.data(), pit2.saveState().data());
 
@@ -396,7 +396,7 @@ class Pit8254Test {
         assertEquals(2, irq0.rises.size()); // 250 Hz from 12.3 ms to 22.3 ms: at 16 and 20 ms
     }
 
-    private static String behaviour(FakeDeviceContext c) {
+    private static String behaviour(DeviceTestContext c) {
         StringBuilder b = new StringBuilder();
         b.append(c.in(0x42)).append(',').append(c.in(0x41)).append(',').append(c.in(0x41)).append(',');
         c.run(10_000_000);

@@ -7,51 +7,51 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
-import dev.hyperbundle.legacy.uart.MemoryCharBackend;
+import dev.hyperbundle.testkit.DeviceTestContext;
+import dev.hyperbundle.testkit.MemoryCharBackend;
 import org.junit.jupiter.api.Test;
 
 class DebugConsolePortTest {
     @Test
     void bytesGoToTheChardevAndReadsReturnE9() throws DeviceConfigException {
-        FakeDeviceContext ctx = new FakeDeviceContext("debugcon");
+        DeviceTestContext ctx = new DeviceTestContext("debugcon");
         MemoryCharBackend nul = new MemoryCharBackend();
         ctx.charBackends.put("null", nul);
-        new DebugConsolePortFactory().create(ctx, FakeDeviceContext.config("debugcon"));
+        new DebugConsolePortFactory().create(ctx, DeviceTestContext.config("debugcon"));
         for (char c : "boot ok\n".toCharArray()) {
             ctx.out(0xe9, c);
         }
-        assertEquals("boot ok\n", nul.outputString(), "default chardev is null");
+        assertEquals("boot ok\n", nul.output(), "default chardev is null");
         assertEquals(0xe9, ctx.in(0xe9));
-        assertEquals(8, nul.flushes);
+        assertEquals(8, nul.flushes());
     }
 
     @Test
     void chardevParameter() throws DeviceConfigException {
-        FakeDeviceContext ctx = new FakeDeviceContext("debugcon");
+        DeviceTestContext ctx = new DeviceTestContext("debugcon");
         MemoryCharBackend file = new MemoryCharBackend();
         ctx.charBackends.put("file:/tmp/e9.log", file);
-        new DebugConsolePortFactory().create(ctx, FakeDeviceContext.config("debugcon", "chardev", "file:/tmp/e9.log"));
+        new DebugConsolePortFactory().create(ctx, DeviceTestContext.config("debugcon", "chardev", "file:/tmp/e9.log"));
         ctx.out(0xe9, 2, 0x4948); // a word write: the bus splits it, 0xEA is not ours
-        assertEquals("H", file.outputString());
-        assertThrows(DeviceConfigException.class, () -> new DebugConsolePortFactory().create(new FakeDeviceContext(),
-                FakeDeviceContext.config("debugcon", "chardev", "tcp:1")));
+        assertEquals("H", file.output());
+        assertThrows(DeviceConfigException.class, () -> new DebugConsolePortFactory().create(new DeviceTestContext(),
+                DeviceTestContext.config("debugcon", "chardev", "tcp:1")));
     }
 
     @Test
     void stateRoundTrip() throws Exception {
-        FakeDeviceContext ctx = new FakeDeviceContext("debugcon");
+        DeviceTestContext ctx = new DeviceTestContext("debugcon");
         MemoryCharBackend nul = new MemoryCharBackend();
         ctx.charBackends.put("null", nul);
-        DebugConsolePort d = (DebugConsolePort) new DebugConsolePortFactory().create(ctx, FakeDeviceContext.config("debugcon"));
+        DebugConsolePort d = (DebugConsolePort) new DebugConsolePortFactory().create(ctx, DeviceTestContext.config("debugcon"));
         DeviceState saved = d.saveState();
-        FakeDeviceContext c = new FakeDeviceContext("debugcon");
+        DeviceTestContext c = new DeviceTestContext("debugcon");
         c.charBackends.put("null", nul);
-        DebugConsolePort fresh = (DebugConsolePort) new DebugConsolePortFactory().create(c, FakeDeviceContext.config("debugcon"));
+        DebugConsolePort fresh = (DebugConsolePort) new DebugConsolePortFactory().create(c, DeviceTestContext.config("debugcon"));
         fresh.restoreState(saved);
         assertArrayEquals(saved.data(), fresh.saveState().data());
         c.out(0xe9, 'x');
-        assertEquals("x", nul.outputString());
+        assertEquals("x", nul.output());
         assertEquals(0xe9, c.in(0xe9));
         assertThrows(DeviceStateException.class, () -> fresh.restoreState(new DeviceState("post-port", 1, new byte[0])));
     }

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import org.junit.jupiter.api.Test;
 
 class PostCodePortTest {
     @Test
     void latchesAndReadsBackTheLastCode() throws DeviceConfigException {
-        FakeDeviceContext ctx = new FakeDeviceContext("post");
-        PostCodePort p = (PostCodePort) new PostCodePortFactory().create(ctx, FakeDeviceContext.config("post-port"));
+        DeviceTestContext ctx = new DeviceTestContext("post");
+        PostCodePort p = (PostCodePort) new PostCodePortFactory().create(ctx, DeviceTestContext.config("post-port"));
         assertEquals(0x00, ctx.in(0x80));
         ctx.out(0x80, 0x55);
         assertEquals(0x55, ctx.in(0x80));
@@ -29,12 +29,12 @@ class PostCodePortTest {
 
     @Test
     void stateRoundTrip() throws Exception {
-        FakeDeviceContext ctx = new FakeDeviceContext("post");
-        PostCodePort p = (PostCodePort) new PostCodePortFactory().create(ctx, FakeDeviceContext.config("post-port"));
+        DeviceTestContext ctx = new DeviceTestContext("post");
+        PostCodePort p = (PostCodePort) new PostCodePortFactory().create(ctx, DeviceTestContext.config("post-port"));
         ctx.out(0x80, 0x3c);
         DeviceState saved = p.saveState();
-        FakeDeviceContext c = new FakeDeviceContext("post");
-        PostCodePort fresh = (PostCodePort) new PostCodePortFactory().create(c, FakeDeviceContext.config("post-port"));
+        DeviceTestContext c = new DeviceTestContext("post");
+        PostCodePort fresh = (PostCodePort) new PostCodePortFactory().create(c, DeviceTestContext.config("post-port"));
         fresh.restoreState(saved);
         assertArrayEquals(saved.data(), fresh.saveState().data());
         assertEquals(0x3c, c.in(0x80));
@@ -43,11 +43,11 @@ class PostCodePortTest {
 
     @Test
     void configurablePort() throws DeviceConfigException {
-        FakeDeviceContext ctx = new FakeDeviceContext("post");
-        new PostCodePortFactory().create(ctx, FakeDeviceContext.config("post-port", "port", "0x84"));
+        DeviceTestContext ctx = new DeviceTestContext("post");
+        new PostCodePortFactory().create(ctx, DeviceTestContext.config("post-port", "port", "0x84"));
         ctx.out(0x84, 7);
         assertEquals(7, ctx.in(0x84));
         assertThrows(DeviceConfigException.class,
-                () -> new PostCodePortFactory().create(new FakeDeviceContext(), FakeDeviceContext.config("post-port", "chardev", "x")));
+                () -> new PostCodePortFactory().create(new DeviceTestContext(), DeviceTestContext.config("post-port", "chardev", "x")));
     }
 }

@@ -10,7 +10,7 @@ import dev.hyperbundle.device.Device;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
 
 class Mc146818Test {
     private static final long MS = 1_000_000L;
-    private FakeDeviceContext ctx;
+    private DeviceTestContext ctx;
     private Device rtc;
 
     @BeforeEach
     void setUp() throws DeviceConfigException {
-        ctx = new FakeDeviceContext("rtc0");
+        ctx = new DeviceTestContext("rtc0");
         rtc = create(ctx, "start", "2024-01-02T03:04:05", "memory", String.valueOf(256L << 20));
     }
 
-    private static Device create(FakeDeviceContext c, String... params) throws DeviceConfigException {
-        return new RtcFactory().create(c, FakeDeviceContext.config("rtc", params));
+    private static Device create(DeviceTestContext c, String... params) throws DeviceConfigException {
+        return new RtcFactory().create(c, DeviceTestContext.config("rtc", params));
     }
 
     private int cmos(int index) {
@@ -95,10 +95,10 @@ class Mc146818Test {
         int count = 0;
         for (long t = 0; t < nanos; t += 50_000) {
             ctx.run(50_000);
-            if (ctx.router.level(8)) {
+            if (ctx.interrupts.level(8)) {
                 int c = cmos(0x0c);
                 assertEquals(0xc0, c & 0xc0);
-                assertFalse(ctx.router.level(8), "reading C lowers IRQ 8");
+                assertFalse(ctx.interrupts.level(8), "reading C lowers IRQ 8");
                 count++;
             }
         }
@@ -114,13 +114,13 @@ class Mc146818Test {
         cmos(0x0a, 0x23); // RS = 0011: 8192 Hz, 122.07 us
         cmos(0x0c);
         ctx.run(122_070);
-        assertFalse(ctx.router.level(8));
+        assertFalse(ctx.interrupts.level(8));
         ctx.run(1);
-        assertTrue(ctx.router.level(8));
+        assertTrue(ctx.interrupts.level(8));
         cmos(0x0a, 0x20); // RS = 0: none
         cmos(0x0c);
         ctx.run(10_000 * MS);
-        assertFalse(ctx.router.level(8));
+        assertFalse(ctx.interrupts.level(8));
     }
 
     @Test
@@ -128,14 +128,14 @@ class Mc146818Test {
         ctx.run(1_000 * MS);
         assertEquals(0x50, cmos(0x0c), "PF and UF, no IRQF without enables");
         assertEquals(0x00, cmos(0x0c));
-        assertFalse(ctx.router.level(8));
+        assertFalse(ctx.interrupts.level(8));
         cmos(0x0b, 0x12); // UIE
         ctx.run(999 * MS);
-        assertFalse(ctx.router.level(8));
+        assertFalse(ctx.interrupts.level(8));
         ctx.run(1 * MS);
-        assertTrue(ctx.router.level(8));
+        assertTrue(ctx.interrupts.level(8));
         assertEquals(0xd0, cmos(0x0c));
-        assertFalse(ctx.router.level(8));
+        assertFalse(ctx.interrupts.level(8));
         assertEquals(0x80, cmos(0x0d), "VRT");
     }
 
@@ -146,12 +146,12 @@ class Mc146818Test {
         cmos(0x05, 0xc0); // any hour
         cmos(0x0b, 0x22); // AIE
         ctx.run(4_000 * MS);
-        assertFalse(ctx.router.level(8));
+        assertFalse(ctx.interrupts.level(8));
         ctx.run(1_000 * MS); // 03:04:10
-        assertTrue(ctx.router.level(8));
+        assertTrue(ctx.interrupts.level(8));
         assertEquals(0xb0, cmos(0x0c) & 0xb0, "IRQF, AF and UF (PF too: it is set whatever PIE says)");
         ctx.run(3_600_000 * MS); // an hour later it matches again (hour is don't care)
-        assertTrue(ctx.router.level(8));
+        assertTrue(ctx.interrupts.level(8));
     }
 
     @Test
@@ -223,7 +223,7 @@ class Mc146818Test {
         assertEquals(0xff, cmos(0x31));
         assertEquals(0x00, cmos(0x34));
         assertEquals(0x0f, cmos(0x35), "240 MiB above 16 MiB = 0x0F00 x 64 KiB");
-        FakeDeviceContext c = new FakeDeviceContext("rtc1");
+        DeviceTestContext c = new DeviceTestContext("rtc1");
         create(c, "memory", String.valueOf(32L << 20), "start", "2024-01-02T03:04:05");
         int[] expect = {0x15, 0x80, 0x16, 0x02, 0x17, 0x00, 0x18, 0x7c, 0x30, 0x00, 0x31, 0x7c, 0x34, 0x00, 0x35, 0x01};
         for (int i = 0; i < expect.length; i += 2) {
@@ -239,7 +239,7 @@ class Mc146818Test {
 
     @Test
     void defaultStartIsTheHostTime() throws DeviceConfigException {
-        FakeDeviceContext c = new FakeDeviceContext("rtc1");
+        DeviceTestContext c = new DeviceTestContext("rtc1");
         create(c, "clock", "host");
         c.out(0x70, 0x32);
         int century = c.in(0x71);
@@ -253,7 +253,7 @@ class Mc146818Test {
 
     @Test
     void badConfigIsAConfigError() {
-        FakeDeviceContext c = new FakeDeviceContext("rtc1");
+        DeviceTestContext c = new DeviceTestContext("rtc1");
         assertThrows(DeviceConfigException.class, () -> create(c, "start", "yesterday"));
         assertThrows(DeviceConfigException.class, () -> create(c, "clock", "tsc"));
         assertThrows(DeviceConfigException.class, () -> create(c, "colour", "blue"));
@@ -288,15 +288,15 @@ class Mc146818Test {
         ctx.run(1_234 * MS + 567);
         DeviceState saved = rtc.saveState();
 
-        FakeDeviceContext ctx2 = new FakeDeviceContext("rtc0");
+        DeviceTestContext ctx2 = new DeviceTestContext("rtc0");
         ctx2.clock.setNanos(ctx.clock.nanos());
-        ctx2.irq(8).set(ctx.router.level(8)); // the slot's IRQ handle keeps its level over a hot-swap
+        ctx2.irq(8).set(ctx.interrupts.level(8)); // the slot's IRQ handle keeps its level over a hot-swap
         Device rtc2 = create(ctx2, "start", "1999-09-09T09:09:09", "memory", String.valueOf(256L << 20));
         rtc2.restoreState(saved);
         assertArrayEquals(saved.data(), rtc2.saveState().data());
         assertTrue(((Mc146818) rtc2).nmiMasked());
         assertEquals(ctx.in(0x71), ctx2.in(0x71), "register C");
-        for (FakeDeviceContext c : new FakeDeviceContext[] {ctx, ctx2}) {
+        for (DeviceTestContext c : new DeviceTestContext[] {ctx, ctx2}) {
             c.run(1_000 * MS);
         }
         String expected = behaviour(ctx);
@@ -304,14 +304,14 @@ class Mc146818Test {
         assertEquals("03:04:07 c=d0 77 irq=false", expected);
     }
 
-    private static String behaviour(FakeDeviceContext c) {
+    private static String behaviour(DeviceTestContext c) {
         int[] v = new int[5];
         int[] idx = {4, 2, 0, 0x0c, 0x50};
         for (int i = 0; i < idx.length; i++) {
             c.out(0x70, idx[i]);
             v[i] = c.in(0x71);
         }
-        return String.format("%02x:%02x:%02x c=%02x %02x irq=%b", v[0], v[1], v[2], v[3], v[4], c.router.level(8));
+        return String.format("%02x:%02x:%02x c=%02x %02x irq=%b", v[0], v[1], v[2], v[3], v[4], c.interrupts.level(8));
     }
 
     @Test

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceState;
 import dev.hyperbundle.device.DeviceStateException;
-import dev.hyperbundle.legacy.testing.FakeDeviceContext;
+import dev.hyperbundle.testkit.DeviceTestContext;
+import dev.hyperbundle.testkit.MemoryCharBackend;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,16 +22,16 @@ class Uart16550Test {
     /** One 8N1 character at divisor 1 (115200 baud): 10 bits * 16 clocks / 1.8432 MHz. */
     static final long CHAR_NS = 86_805;
 
-    FakeDeviceContext ctx;
+    DeviceTestContext ctx;
     MemoryCharBackend host;
     Uart16550 uart;
 
     @BeforeEach
     void create() throws DeviceConfigException {
-        ctx = new FakeDeviceContext("com1");
+        ctx = new DeviceTestContext("com1");
         host = new MemoryCharBackend();
         ctx.charBackends.put("stdio", host);
-        uart = (Uart16550) new Uart16550Factory().create(ctx, FakeDeviceContext.config("uart16550", "index", "0"));
+        uart = (Uart16550) new Uart16550Factory().create(ctx, DeviceTestContext.config("uart16550", "index", "0"));
     }
 
     int in(int reg) {
@@ -42,7 +43,7 @@ class Uart16550Test {
     }
 
     boolean irq4() {
-        return ctx.router.level(4);
+        return ctx.interrupts.level(4);
     }
 
     /** 115200 8N1, FIFOs on with the given FCR, OUT2 set: what Linux's serial8250 leaves programmed. */
@@ -117,7 +118,7 @@ class Uart16550Test {
         in(MSR);
         out(RBR, 0xff);
         assertTrue(irq4(), "THRE interrupt after the THR write");
-        assertEquals("\u00ff", host.outputString());
+        assertEquals("\u00ff", host.output());
         out(IER, 0);
         assertFalse(irq4());
     }
@@ -163,9 +164,9 @@ class Uart16550Test {
             assertEquals(0x60, in(LSR) & 0x60);
             out(RBR, c);
         }
-        assertEquals("hello\n", host.outputString());
+        assertEquals("hello\n", host.output());
         assertEquals(0x60, in(LSR));
-        assertTrue(host.flushes >= 6);
+        assertTrue(host.flushes() >= 6);
     }
 
     @Test
@@ -177,7 +178,7 @@ class Uart16550Test {
         assertEquals(0x01, in(1));
         out(LCR, 0x03);
         assertEquals(0x00, in(IER), "IER untouched by DLM writes");
-        assertEquals("", host.outputString(), "DLL writes are not transmitted");
+        assertEquals("", host.output(), "DLL writes are not transmitted");
         out(LCR, 0x83);
         assertEquals(0x010c, in(0) | in(1) << 8);
     }
@@ -244,14 +245,14 @@ class Uart16550Test {
             sent.append((char) ('A' + i % 26));
         }
         host.type(sent.toString());
-        assertEquals(24, host.waiting(), "16 in the FIFO, the rest wait on the host side");
+        assertEquals(24, host.pendingInput(), "16 in the FIFO, the rest wait on the host side");
         assertEquals(0, in(LSR) & 0x02, "no overrun");
         StringBuilder got = new StringBuilder();
         while ((in(LSR) & 0x01) != 0) {
             got.append((char) in(RBR));
         }
         assertEquals(sent.toString(), got.toString());
-        assertEquals(0, host.waiting());
+        assertEquals(0, host.pendingInput());
     }
 
     @Test
@@ -259,7 +260,7 @@ class Uart16550Test {
         out(IER, 0x01);
         out(MCR, 0x08);
         host.type("xy");
-        assertEquals(1, host.waiting());
+        assertEquals(1, host.pendingInput());
         assertEquals(0x04, in(IIR), "received data available, FIFO bits clear");
         assertTrue(irq4());
         assertEquals('x', in(RBR));
@@ -275,7 +276,7 @@ class Uart16550Test {
         out(MCR, 0x10);
         in(MSR);
         out(RBR, 'Q');
-        assertEquals("", host.outputString(), "serial output held marking");
+        assertEquals("", host.output(), "serial output held marking");
         assertEquals(0x61, in(LSR));
         assertEquals('Q', in(RBR));
         host.type("h");
@@ -387,26 +388,26 @@ class Uart16550Test {
 
     @Test
     void comPortsAndChardevDefaults() throws DeviceConfigException {
-        FakeDeviceContext c = new FakeDeviceContext("com2");
+        DeviceTestContext c = new DeviceTestContext("com2");
         MemoryCharBackend nul = new MemoryCharBackend();
         c.charBackends.put("null", nul);
-        new Uart16550Factory().create(c, FakeDeviceContext.config("uart16550", "index", "1"));
+        new Uart16550Factory().create(c, DeviceTestContext.config("uart16550", "index", "1"));
         assertTrue(c.ports.isClaimed(0x2f8) && c.ports.isClaimed(0x2ff) && !c.ports.isClaimed(0x300));
         c.out(0x2f8 + IER, 0x02);
         c.out(0x2f8 + MCR, 0x08);
-        assertTrue(c.router.level(3));
+        assertTrue(c.interrupts.level(3));
 
-        FakeDeviceContext d = new FakeDeviceContext("custom");
+        DeviceTestContext d = new DeviceTestContext("custom");
         d.charBackends.put("file:/tmp/x", new MemoryCharBackend());
-        new Uart16550Factory().create(d, FakeDeviceContext.config("uart16550", "port", "0x3e8", "irq", "5", "chardev", "file:/tmp/x"));
+        new Uart16550Factory().create(d, DeviceTestContext.config("uart16550", "port", "0x3e8", "irq", "5", "chardev", "file:/tmp/x"));
         d.out(0x3e8 + IER, 0x02);
         d.out(0x3e8 + MCR, 0x08);
-        assertTrue(d.router.level(5));
+        assertTrue(d.interrupts.level(5));
 
-        assertThrows(DeviceConfigException.class, () -> new Uart16550Factory().create(new FakeDeviceContext(),
-                FakeDeviceContext.config("uart16550", "index", "4")));
-        assertThrows(DeviceConfigException.class, () -> new Uart16550Factory().create(new FakeDeviceContext(),
-                FakeDeviceContext.config("uart16550", "baud", "9600")));
+        assertThrows(DeviceConfigException.class, () -> new Uart16550Factory().create(new DeviceTestContext(),
+                DeviceTestContext.config("uart16550", "index", "4")));
+        assertThrows(DeviceConfigException.class, () -> new Uart16550Factory().create(new DeviceTestContext(),
+                DeviceTestContext.config("uart16550", "baud", "9600")));
     }
 
     @Test
@@ -424,12 +425,12 @@ class Uart16550Test {
     // --- state ---
 
     /** A fresh device on a fresh bus, sharing the host stream (kept by the machine across hot-swaps). */
-    Uart16550 swapIn(FakeDeviceContext[] newCtx) throws Exception {
+    Uart16550 swapIn(DeviceTestContext[] newCtx) throws Exception {
         uart.close();
-        FakeDeviceContext c = new FakeDeviceContext("com1");
+        DeviceTestContext c = new DeviceTestContext("com1");
         c.clock.setNanos(ctx.clock.nanos());
         c.charBackends.put("stdio", host);
-        Uart16550 fresh = (Uart16550) new Uart16550Factory().create(c, FakeDeviceContext.config("uart16550"));
+        Uart16550 fresh = (Uart16550) new Uart16550Factory().create(c, DeviceTestContext.config("uart16550"));
         newCtx[0] = c;
         return fresh;
     }
@@ -443,15 +444,15 @@ class Uart16550Test {
         in(IIR); // RDA
         DeviceState saved = uart.saveState();
 
-        FakeDeviceContext[] holder = new FakeDeviceContext[1];
+        DeviceTestContext[] holder = new DeviceTestContext[1];
         Uart16550 fresh = swapIn(holder);
-        FakeDeviceContext c = holder[0];
+        DeviceTestContext c = holder[0];
         host.type(""); // input news before the restore: nothing may move into the fresh FIFO yet
-        assertEquals(3, host.waiting());
+        assertEquals(3, host.pendingInput());
         fresh.restoreState(saved);
         assertArrayEquals(saved.data(), fresh.saveState().data());
         assertEquals(saved.version(), fresh.saveState().version());
-        assertTrue(c.router.level(4), "pending interrupt re-asserted on the new line");
+        assertTrue(c.interrupts.level(4), "pending interrupt re-asserted on the new line");
 
         StringBuilder got = new StringBuilder();
         assertEquals(0xc4, c.in(COM1 + IIR));
@@ -473,9 +474,9 @@ class Uart16550Test {
         out(LCR, 0x83);
         DeviceState saved = uart.saveState();
 
-        FakeDeviceContext[] holder = new FakeDeviceContext[1];
+        DeviceTestContext[] holder = new DeviceTestContext[1];
         Uart16550 fresh = swapIn(holder);
-        FakeDeviceContext c = holder[0];
+        DeviceTestContext c = holder[0];
         fresh.restoreState(saved);
         assertArrayEquals(saved.data(), fresh.saveState().data());
         c.out(COM1 + LCR, 0x03);

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.hyperbundle.device.Device;
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceConfigException;
-import dev.hyperbundle.virtio.testkit.DriverQueue;
+import dev.hyperbundle.testkit.DeviceTestContext;
+import dev.hyperbundle.virtio.testkit.DeviceRig;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Buf;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Used;
-import dev.hyperbundle.virtio.testkit.FakeDeviceContext;
+import dev.hyperbundle.virtio.testkit.DriverQueue;
 import dev.hyperbundle.virtio.testkit.GuestAllocator;
 import dev.hyperbundle.virtio.testkit.Transports;
 import dev.hyperbundle.virtio.testkit.VirtioDriver;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VirtioBlkTest {
     @TempDir
     Path dir;
-    FakeDeviceContext ctx = new FakeDeviceContext("virtio-blk0");
+    DeviceTestContext ctx = DeviceRig.context("virtio-blk0");
     GuestAllocator alloc = new GuestAllocator(0x100000);
     Device device;
     VirtioDriver driver;
@@ -55,7 +56,7 @@ class VirtioBlkTest {
         device = new VirtioBlkFactory().create(ctx, new DeviceConfig("virtio-blk", "virtio-blk0", p, "test"));
         driver = Transports.driver(ctx, device, mode);
         driver.negotiate(features);
-        queue = new DriverQueue(ctx.memory, alloc.alloc(0x10000, 4096), driver.queueMaxSize(0));
+        queue = new DriverQueue(ctx.physicalMemory, alloc.alloc(0x10000, 4096), driver.queueMaxSize(0));
         driver.setupQueue(0, queue);
         driver.driverOk();
         assertEquals(VirtioDriver.STATUS_DRIVER_OK, driver.status() & (VirtioDriver.STATUS_DRIVER_OK | VirtioDriver.STATUS_NEEDS_RESET));
@@ -63,7 +64,7 @@ class VirtioBlkTest {
 
     long header(int type, long sector) {
         long h = alloc.alloc(16);
-        ctx.memory.write(h, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(type).putInt(0).putLong(sector).array());
+        ctx.physicalMemory.write(h, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(type).putInt(0).putLong(sector).array());
         return h;
     }
 
@@ -71,7 +72,7 @@ class VirtioBlkTest {
     int[] request(int type, long sector, long data, int length, boolean deviceWrites) {
         long h = header(type, sector);
         long status = alloc.alloc(1);
-        ctx.memory.write8(status, 0xff);
+        ctx.physicalMemory.write8(status, 0xff);
         List<Buf> bufs = length > 0
                 ? List.of(new Buf(h, 16, false), new Buf(data, length, deviceWrites), new Buf(status, 1, true))
                 : List.of(new Buf(h, 16, false), new Buf(status, 1, true));
@@ -80,7 +81,7 @@ class VirtioBlkTest {
         List<Used> used = queue.takeUsed();
         assertEquals(1, used.size());
         assertEquals(head, used.get(0).id());
-        return new int[] {ctx.memory.read8(status), used.get(0).length()};
+        return new int[] {ctx.physicalMemory.read8(status), used.get(0).length()};
     }
 
     @ParameterizedTest
@@ -90,7 +91,7 @@ class VirtioBlkTest {
         byte[] pattern = new byte[1024];
         Arrays.fill(pattern, (byte) 0x5a);
         long buf = alloc.alloc(1024);
-        ctx.memory.write(buf, pattern);
+        ctx.physicalMemory.write(buf, pattern);
         assertArrayEquals(new int[] {VirtioBlk.S_OK, 1}, request(VirtioBlk.T_OUT, 128, buf, 1024, false));
         assertArrayEquals(new int[] {VirtioBlk.S_OK, 1}, request(VirtioBlk.T_FLUSH, 0, 0, 0, false));
         byte[] file = Files.readAllBytes(image);
@@ -100,7 +101,7 @@ class VirtioBlkTest {
 
         long in = alloc.alloc(2048);
         assertArrayEquals(new int[] {VirtioBlk.S_OK, 2049}, request(VirtioBlk.T_IN, 127, in, 2048, true));
-        byte[] got = ctx.memory.read(in, 2048);
+        byte[] got = ctx.physicalMemory.read(in, 2048);
         assertArrayEquals(Arrays.copyOfRange(file, 127 * 512, 127 * 512 + 2048), got);
         assertTrue(ctx.irqLevel(Transports.irq(device)));
         assertEquals(1, driver.takeInterrupt() & 1);
@@ -127,11 +128,11 @@ class VirtioBlkTest {
         assertTrue((driver.deviceFeatures() & (1L << VirtioBlk.F_RO)) != 0);
         byte[] before = Files.readAllBytes(image);
         long buf = alloc.alloc(512);
-        ctx.memory.write(buf, new byte[512]);
+        ctx.physicalMemory.write(buf, new byte[512]);
         assertArrayEquals(new int[] {VirtioBlk.S_IOERR, 1}, request(VirtioBlk.T_OUT, 0, buf, 512, false));
         assertArrayEquals(before, Files.readAllBytes(image));
         assertEquals(VirtioBlk.S_OK, request(VirtioBlk.T_IN, 0, buf, 512, true)[0]);
-        assertArrayEquals(Arrays.copyOf(before, 512), ctx.memory.read(buf, 512));
+        assertArrayEquals(Arrays.copyOf(before, 512), ctx.physicalMemory.read(buf, 512));
     }
 
     @Test
@@ -141,18 +142,18 @@ class VirtioBlkTest {
         assertEquals(VirtioBlk.SEG_MAX, driver.readConfig(12, 4));
         long buf = alloc.alloc(20);
         assertArrayEquals(new int[] {VirtioBlk.S_OK, 21}, request(VirtioBlk.T_GET_ID, 0, buf, 20, true));
-        assertEquals("HB-SERIAL-1", new String(ctx.memory.read(buf, 11)));
-        assertEquals(0, ctx.memory.read8(buf + 11));
+        assertEquals("HB-SERIAL-1", new String(ctx.physicalMemory.read(buf, 11)));
+        assertEquals(0, ctx.physicalMemory.read8(buf + 11));
     }
 
     @Test
     void discardAndWriteZeroesReadAsZero() throws Exception {
         start("pci", false, -1L);
         long seg = alloc.alloc(32);
-        ctx.memory.write(seg, ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN)
+        ctx.physicalMemory.write(seg, ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(8).putInt(8).putInt(0).putLong(32).putInt(2).putInt(0).array());
         assertEquals(VirtioBlk.S_OK, request(VirtioBlk.T_DISCARD, 0, seg, 32, false)[0]);
-        ctx.memory.write(seg, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(64).putInt(1).putInt(1).array());
+        ctx.physicalMemory.write(seg, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(64).putInt(1).putInt(1).array());
         assertEquals(VirtioBlk.S_OK, request(VirtioBlk.T_WRITE_ZEROES, 0, seg, 16, false)[0]);
         byte[] file = Files.readAllBytes(image);
         assertEquals(128 * 1024, file.length);
@@ -164,7 +165,7 @@ class VirtioBlkTest {
         }
         assertEquals((byte) (16 * 512 * 7 + 3), file[16 * 512]);
         // discard with the unmap flag is not valid (only write zeroes takes it)
-        ctx.memory.write(seg, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0).putInt(1).putInt(1).array());
+        ctx.physicalMemory.write(seg, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0).putInt(1).putInt(1).array());
         assertEquals(VirtioBlk.S_UNSUPP, request(VirtioBlk.T_DISCARD, 0, seg, 16, false)[0]);
     }
 
@@ -179,7 +180,7 @@ class VirtioBlkTest {
         int head = queue.addIndirect(List.of(new Buf(h, 16, false), new Buf(data, 512, true), new Buf(status, 1, true)), table);
         driver.notifyQueue(0);
         assertEquals(List.of(new Used(head, 513)), queue.takeUsed());
-        assertEquals(0, ctx.memory.read8(status));
+        assertEquals(0, ctx.physicalMemory.read8(status));
         assertEquals(1, queue.availEvent()); // EVENT_IDX: notify me from avail index 1
         assertEquals(1, driver.takeInterrupt() & 1);
         // used_event 0 already passed: a second completion is not signalled

@@ -2,11 +2,11 @@ package dev.hyperbundle.virtio.console;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hyperbundle.testkit.MemoryCharBackend;
 import dev.hyperbundle.virtio.testkit.DeviceRig;
-import dev.hyperbundle.virtio.testkit.DriverQueue;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Buf;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Used;
-import dev.hyperbundle.virtio.testkit.MemoryCharBackend;
+import dev.hyperbundle.virtio.testkit.DriverQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,12 +17,12 @@ class VirtioConsoleTest {
     @ValueSource(strings = {"mmio", "mmio-v1", "pci", "pci-legacy"})
     void outputReachesBackendAndInputReachesGuest(String mode) throws Exception {
         try (DeviceRig rig = DeviceRig.start(new VirtioConsoleFactory(), mode, 2, "chardev", "mem")) {
-            MemoryCharBackend backend = rig.ctx.charBackends.get("mem");
+            MemoryCharBackend backend = rig.ctx.memoryCharBackend("mem");
             DriverQueue rx = rig.queues.get(0);
             DriverQueue tx = rig.queues.get(1);
             byte[] hello = "HVC0-HELLO-FROM-GUEST\n".getBytes(StandardCharsets.US_ASCII);
             long out = rig.alloc.alloc(hello.length);
-            rig.ctx.memory.write(out, hello);
+            rig.ctx.physicalMemory.write(out, hello);
             int head = tx.add(List.of(new Buf(out, 10, false), new Buf(out + 10, hello.length - 10, false)));
             rig.driver.notifyQueue(1);
             assertEquals("HVC0-HELLO-FROM-GUEST\n", backend.output());
@@ -36,7 +36,7 @@ class VirtioConsoleTest {
             int rxHead = rx.add(List.of(new Buf(in, 2, true)));
             rig.driver.notifyQueue(0);
             assertEquals(List.of(new Used(rxHead, 2)), rx.takeUsed());
-            assertEquals("ls", new String(rig.ctx.memory.read(in, 2), StandardCharsets.US_ASCII));
+            assertEquals("ls", new String(rig.ctx.physicalMemory.read(in, 2), StandardCharsets.US_ASCII));
             assertEquals(1, backend.pendingInput());
             long in2 = rig.alloc.alloc(16);
             int rxHead2 = rx.add(List.of(new Buf(in2, 16, true)));

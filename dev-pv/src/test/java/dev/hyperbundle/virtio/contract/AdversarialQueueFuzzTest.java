@@ -3,9 +3,9 @@ package dev.hyperbundle.virtio.contract;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.hyperbundle.device.DeviceFactory;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import dev.hyperbundle.virtio.testkit.DeviceRig;
 import dev.hyperbundle.virtio.testkit.DriverQueue;
-import dev.hyperbundle.virtio.testkit.FakeDeviceContext;
 import dev.hyperbundle.virtio.testkit.GuestAllocator;
 import dev.hyperbundle.virtio.testkit.VirtioDriver;
 import dev.hyperbundle.virtio.transport.VirtioTransport;
@@ -27,11 +27,11 @@ class AdversarialQueueFuzzTest {
     @TempDir
     static Path dir;
 
-    static final long RAM = FakeDeviceContext.RAM_SIZE;
+    static final long RAM = DeviceRig.RAM_SIZE;
 
     DeviceRig rig(String type, String mode, int seed) throws Exception {
         DeviceFactory f = DeviceStateContractTest.factory(type);
-        FakeDeviceContext ctx = new FakeDeviceContext(type + "0");
+        DeviceTestContext ctx = DeviceRig.context(type + "0");
         int queues = type.equals("virtio-blk") || type.equals("virtio-rng") ? 1 : 2;
         String[] params = switch (type) {
             case "virtio-blk" -> {
@@ -92,15 +92,15 @@ class AdversarialQueueFuzzTest {
                 long scratch = rig.alloc.alloc(0x10000, 4096);
                 long indirectArea = rig.alloc.alloc(0x4000, 16);
                 for (int i = 0; i < 0x4000; i += 8) {
-                    rig.ctx.memory.write64(indirectArea + i, r.nextLong());
+                    rig.ctx.physicalMemory.write64(indirectArea + i, r.nextLong());
                 }
                 // indirect tables that point at further indirect tables and at themselves
                 for (int i = 0; i < 32; i++) {
                     long d = indirectArea + 16L * r.nextInt(64);
-                    rig.ctx.memory.write64(d, r.nextBoolean() ? indirectArea : scratch);
-                    rig.ctx.memory.write32(d + 8, 16 * (1 + r.nextInt(8)));
-                    rig.ctx.memory.write16(d + 12, r.nextInt(8));
-                    rig.ctx.memory.write16(d + 14, r.nextInt(10));
+                    rig.ctx.physicalMemory.write64(d, r.nextBoolean() ? indirectArea : scratch);
+                    rig.ctx.physicalMemory.write32(d + 8, 16 * (1 + r.nextInt(8)));
+                    rig.ctx.physicalMemory.write16(d + 12, r.nextInt(8));
+                    rig.ctx.physicalMemory.write16(d + 14, r.nextInt(10));
                 }
                 for (int round = 0; round < 20 && (rig.driver.status() & VirtioDriver.STATUS_NEEDS_RESET) == 0; round++) {
                     int qi = r.nextInt(rig.queues.size());
@@ -118,12 +118,12 @@ class AdversarialQueueFuzzTest {
                     }
                     rig.driver.notifyQueue(r.nextInt(8) == 0 ? r.nextInt(70000) : qi);
                     if (type.equals("virtio-console")) {
-                        rig.ctx.charBackends.get("mem").type("fuzz");
+                        rig.ctx.memoryCharBackend("mem").type("fuzz");
                     }
                     rig.ctx.runTasks();
                 }
                 assertEquals(List.of(), rig.ctx.deviceExceptions, "device threw");
-                assertEquals(0, rig.ctx.deviceMemory.outside.get(), "device touched memory outside RAM");
+                assertEquals(0, rig.ctx.unmappedAccesses(), "device touched memory outside RAM");
                 int status = rig.driver.status();
                 if ((status & VirtioDriver.STATUS_NEEDS_RESET) == 0) {
                     // Valid state: every used entry names a head inside the queue.
@@ -184,7 +184,7 @@ class AdversarialQueueFuzzTest {
                     }
                 }
                 if (type.equals("virtio-console")) {
-                    rig.ctx.charBackends.get("mem").type("x");
+                    rig.ctx.memoryCharBackend("mem").type("x");
                 }
                 if (type.equals("virtio-net")) {
                     // net only reads its receive queue when a frame arrives: use the transmit queue.
@@ -196,7 +196,7 @@ class AdversarialQueueFuzzTest {
                 }
                 rig.ctx.runTasks();
                 assertEquals(List.of(), rig.ctx.deviceExceptions);
-                assertEquals(0, rig.ctx.deviceMemory.outside.get());
+                assertEquals(0, rig.ctx.unmappedAccesses());
                 int status = rig.driver.status();
                 assertEquals(VirtioDriver.STATUS_NEEDS_RESET, status & VirtioDriver.STATUS_NEEDS_RESET,
                         type + " attack " + attack + " status " + status);

@@ -6,14 +6,15 @@ import dev.hyperbundle.device.Device;
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceFactory;
 import dev.hyperbundle.device.DeviceState;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import dev.hyperbundle.virtio.blk.VirtioBlkFactory;
 import dev.hyperbundle.virtio.console.VirtioConsoleFactory;
 import dev.hyperbundle.virtio.net.VirtioNetFactory;
 import dev.hyperbundle.virtio.rng.VirtioRngFactory;
-import dev.hyperbundle.virtio.testkit.DriverQueue;
+import dev.hyperbundle.virtio.testkit.DeviceRig;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Buf;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Used;
-import dev.hyperbundle.virtio.testkit.FakeDeviceContext;
+import dev.hyperbundle.virtio.testkit.DriverQueue;
 import dev.hyperbundle.virtio.testkit.GuestAllocator;
 import dev.hyperbundle.virtio.testkit.Transports;
 import dev.hyperbundle.virtio.testkit.VirtioDriver;
@@ -70,12 +71,12 @@ class DeviceStateContractTest {
     }
 
     /** One request per device type on queue q; returns the expected used length. */
-    static int submit(String type, FakeDeviceContext ctx, GuestAllocator alloc, List<DriverQueue> queues, VirtioDriver driver) {
+    static int submit(String type, DeviceTestContext ctx, GuestAllocator alloc, List<DriverQueue> queues, VirtioDriver driver) {
         switch (type) {
             case "virtio-blk" -> {
                 long h = alloc.alloc(16);
-                ctx.memory.write32(h, 0); // read sector 0
-                ctx.memory.write64(h + 8, 0);
+                ctx.physicalMemory.write32(h, 0); // read sector 0
+                ctx.physicalMemory.write64(h + 8, 0);
                 long data = alloc.alloc(512);
                 long st = alloc.alloc(1);
                 queues.get(0).add(List.of(new Buf(h, 16, false), new Buf(data, 512, true), new Buf(st, 1, true)));
@@ -106,7 +107,7 @@ class DeviceStateContractTest {
     @ParameterizedTest
     @MethodSource("devices")
     void saveRestoreSaveIsIdenticalAndTheGuestCarriesOn(String type, String mode) throws Exception {
-        FakeDeviceContext ctx = new FakeDeviceContext(type + "0");
+        DeviceTestContext ctx = DeviceRig.context(type + "0");
         GuestAllocator alloc = new GuestAllocator(0x100000);
         DeviceFactory factory = factory(type);
         DeviceConfig config = new DeviceConfig(type, type + "0", Transports.params(mode, params(type, mode)), "test");
@@ -116,7 +117,7 @@ class DeviceStateContractTest {
         driver.negotiate(-1L);
         List<DriverQueue> queues = new ArrayList<>();
         for (int i = 0; i < queueCount; i++) {
-            DriverQueue q = new DriverQueue(ctx.memory, alloc.alloc(0x10000, 4096), driver.queueMaxSize(i));
+            DriverQueue q = new DriverQueue(ctx.physicalMemory, alloc.alloc(0x10000, 4096), driver.queueMaxSize(i));
             driver.setupQueue(i, q);
             queues.add(q);
         }
@@ -127,13 +128,13 @@ class DeviceStateContractTest {
             expected -= 2; // a legacy driver's virtio_net_hdr has no num_buffers (5.1.6.1)
         }
         Device peer = null;
-        FakeDeviceContext peerCtx = null;
+        DeviceTestContext peerCtx = null;
         if (type.equals("virtio-console")) {
-            ctx.charBackends.get("mem").type("ab");
+            ctx.memoryCharBackend("mem").type("ab");
             ctx.runTasks();
         } else if (type.equals("virtio-net")) {
             // A peer sends a frame; it is delivered, and a second one waits for a buffer across the swap.
-            peerCtx = new FakeDeviceContext("peer", ctx);
+            peerCtx = ctx.onSameMachine("peer");
             peer = new VirtioNetFactory().create(peerCtx, new DeviceConfig("virtio-net", "peer",
                     Map.of("transport", "mmio", "backend", "switch:contract-" + mode, "mac", "52:54:00:00:01:02"), "test"));
             sendFromPeer(peerCtx, peer, alloc, ctx);
@@ -149,7 +150,7 @@ class DeviceStateContractTest {
         DeviceState saved = device.saveState();
         device.close(); // the old bundle leaves
         if (type.equals("virtio-console")) {
-            ctx.charBackends.get("mem").type("c"); // input arriving during the swap is not lost
+            ctx.memoryCharBackend("mem").type("c"); // input arriving during the swap is not lost
         }
         Device fresh = factory.create(ctx, config);
         fresh.restoreState(saved);
@@ -181,12 +182,12 @@ class DeviceStateContractTest {
         ctx.close();
     }
 
-    private static void sendFromPeer(FakeDeviceContext peerCtx, Device peer, GuestAllocator alloc, FakeDeviceContext target) {
+    private static void sendFromPeer(DeviceTestContext peerCtx, Device peer, GuestAllocator alloc, DeviceTestContext target) {
         VirtioDriver d = Transports.driver(peerCtx, peer, "mmio");
         if ((d.status() & VirtioDriver.STATUS_DRIVER_OK) == 0) {
             d.negotiate(-1L);
             for (int i = 0; i < 2; i++) {
-                d.setupQueue(i, new DriverQueue(peerCtx.memory, alloc.alloc(0x10000, 4096), d.queueMaxSize(i)));
+                d.setupQueue(i, new DriverQueue(peerCtx.physicalMemory, alloc.alloc(0x10000, 4096), d.queueMaxSize(i)));
             }
             d.driverOk();
         }
@@ -197,12 +198,12 @@ class DeviceStateContractTest {
     static final class PeerTx {
         static DriverQueue tx;
 
-        static void send(FakeDeviceContext ctx, VirtioDriver d, GuestAllocator alloc) {
-            if (tx == null || tx.memory != ctx.memory) {
-                tx = new DriverQueue(ctx.memory, alloc.alloc(0x10000, 4096), d.queueMaxSize(1));
+        static void send(DeviceTestContext ctx, VirtioDriver d, GuestAllocator alloc) {
+            if (tx == null || tx.memory != ctx.physicalMemory) {
+                tx = new DriverQueue(ctx.physicalMemory, alloc.alloc(0x10000, 4096), d.queueMaxSize(1));
                 d.writeStatus(0);
                 d.negotiate(-1L);
-                d.setupQueue(0, new DriverQueue(ctx.memory, alloc.alloc(0x10000, 4096), d.queueMaxSize(0)));
+                d.setupQueue(0, new DriverQueue(ctx.physicalMemory, alloc.alloc(0x10000, 4096), d.queueMaxSize(0)));
                 d.setupQueue(1, tx);
                 d.driverOk();
             }
@@ -210,7 +211,7 @@ class DeviceStateContractTest {
             byte[] frame = new byte[72];
             byte[] macs = {0x52, 0x54, 0, 0, 1, 1, 0x52, 0x54, 0, 0, 1, 2};
             System.arraycopy(macs, 0, frame, 12, 12); // after the 12-byte virtio_net_hdr
-            ctx.memory.write(b, frame);
+            ctx.physicalMemory.write(b, frame);
             tx.add(List.of(new Buf(b, 72, false)));
             d.notifyQueue(1);
         }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceConfigException;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import dev.hyperbundle.virtio.testkit.DeviceRig;
-import dev.hyperbundle.virtio.testkit.DriverQueue;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Buf;
 import dev.hyperbundle.virtio.testkit.DriverQueue.Used;
-import dev.hyperbundle.virtio.testkit.FakeDeviceContext;
+import dev.hyperbundle.virtio.testkit.DriverQueue;
 import dev.hyperbundle.virtio.testkit.GuestAllocator;
 import java.util.Arrays;
 import java.util.List;
@@ -30,15 +30,15 @@ class VirtioNetTest {
     }
 
     static DeviceRig nic(String id, String mode, String mac, String sw) throws Exception {
-        FakeDeviceContext ctx = new FakeDeviceContext(id);
+        DeviceTestContext ctx = DeviceRig.context(id);
         return new DeviceRig(ctx, new GuestAllocator(0x100000), new VirtioNetFactory(), mode, 2, -1L,
                 "mac", mac, "backend", "switch:" + sw);
     }
 
     static void send(DeviceRig rig, byte[] frame, int headerLength) {
         long buf = rig.alloc.alloc(headerLength + frame.length);
-        rig.ctx.memory.write(buf, new byte[headerLength]);
-        rig.ctx.memory.write(buf + headerLength, frame);
+        rig.ctx.physicalMemory.write(buf, new byte[headerLength]);
+        rig.ctx.physicalMemory.write(buf + headerLength, frame);
         DriverQueue tx = rig.queues.get(1);
         int head = tx.add(List.of(new Buf(buf, headerLength, false), new Buf(buf + headerLength, frame.length, false)));
         rig.driver.notifyQueue(1);
@@ -71,23 +71,23 @@ class VirtioNetTest {
             List<Used> used = b.queues.get(0).takeUsed();
             assertEquals(1, used.size());
             assertEquals(hdr + broadcast.length, used.get(0).length());
-            assertArrayEquals(broadcast, b.ctx.memory.read(rxB + hdr, broadcast.length));
+            assertArrayEquals(broadcast, b.ctx.physicalMemory.read(rxB + hdr, broadcast.length));
             if (hdr == 12) {
-                assertEquals(1, b.ctx.memory.read16(rxB + 10)); // num_buffers
+                assertEquals(1, b.ctx.physicalMemory.read16(rxB + 10)); // num_buffers
             }
             assertTrue(b.ctx.irqLevel(b.irq()));
             // B answers by unicast: the switch learned A's port.
             byte[] reply = frame(macA, macB, 100);
             send(b, reply, hdr);
             assertEquals(1, a.ctx.runTasks());
-            assertArrayEquals(reply, a.ctx.memory.read(rxA + hdr, reply.length));
+            assertArrayEquals(reply, a.ctx.physicalMemory.read(rxA + hdr, reply.length));
             // A frame that arrives while no buffer is free waits, and is delivered later.
             send(a, frame(macB, macA, 20), hdr);
             b.ctx.runTasks();
             assertEquals(List.of(), b.queues.get(0).takeUsed());
             long rx2 = receiveBuffer(b);
             assertEquals(1, b.queues.get(0).takeUsed().size());
-            assertArrayEquals(frame(macB, macA, 20), b.ctx.memory.read(rx2 + hdr, 34));
+            assertArrayEquals(frame(macB, macA, 20), b.ctx.physicalMemory.read(rx2 + hdr, 34));
         }
         assertFalse(EthernetSwitchNames.exists(sw));
     }
@@ -102,7 +102,7 @@ class VirtioNetTest {
 
     @Test
     void tapThatCannotBeOpenedIsAConfigErrorWithTheReason() {
-        try (FakeDeviceContext ctx = new FakeDeviceContext("net0")) {
+        try (DeviceTestContext ctx = DeviceRig.context("net0")) {
             DeviceConfig c = new DeviceConfig("virtio-net", "net0", Map.of("backend", "tap:hbtest0"), "test");
             try {
                 new VirtioNetFactory().create(ctx, c).close();

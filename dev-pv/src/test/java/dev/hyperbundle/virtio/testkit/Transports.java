@@ -1,6 +1,7 @@
 package dev.hyperbundle.virtio.testkit;
 
 import dev.hyperbundle.device.Device;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import dev.hyperbundle.virtio.transport.mmio.VirtioMmioTransport;
 import dev.hyperbundle.virtio.transport.pci.VirtioPciTransport;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ public final class Transports {
         return p;
     }
 
-    public static VirtioDriver driver(FakeDeviceContext ctx, Device device, String mode) {
+    public static VirtioDriver driver(DeviceTestContext ctx, Device device, String mode) {
         return switch (mode) {
             case "mmio" -> new MmioDriver(ctx.mmio, ((VirtioMmioTransport) device).base());
             case "mmio-v1" -> {

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.hyperbundle.device.Device;
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceConfigException;
+import dev.hyperbundle.testkit.DeviceTestContext;
 import dev.hyperbundle.virtio.rng.VirtioRngFactory;
-import dev.hyperbundle.virtio.testkit.FakeDeviceContext;
+import dev.hyperbundle.virtio.testkit.DeviceRig;
 import dev.hyperbundle.virtio.testkit.MmioDriver;
 import dev.hyperbundle.virtio.testkit.PciModernDriver;
 import dev.hyperbundle.virtio.transport.mmio.VirtioMmioTransport;
@@ -15,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
-    FakeDeviceContext ctx = new FakeDeviceContext("virtio-rng0");
+    DeviceTestContext ctx = DeviceRig.context("virtio-rng0");
 
     Device rng(String id, Map<String, String> p) throws DeviceConfigException {
         return new VirtioRngFactory().create(ctx, new DeviceConfig("virtio-rng", id, p, "test"));
