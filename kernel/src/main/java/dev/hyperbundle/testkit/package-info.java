@@ -1,5 +1,7 @@
 /**
- * The backend test kit: small machine-code guests with exact expected results, run on any
+ * Test kits for third-party bundles. {@link dev.hyperbundle.testkit.DeviceTestContext} runs a device
+ * model without a machine: real buses, interrupt routing, a manual clock, optional guest RAM that counts
+ * accesses outside it. The rest of this package is the backend test kit: small machine-code guests with exact expected results, run on any
  * {@link dev.hyperbundle.backend.CpuBackend} over the kernel's real memory, buses, interrupt routing and
  * vCPU loop. A third-party backend runs the same suites against itself; differential tests run one guest
  * on two backends and compare final states.
@@ -11,7 +13,7 @@
  * 0xFED00000 (reads return what was last written at the same offset).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hyperbundle.testkit;
 
 import org.osgi.annotation.bundle.Export;
