@@ -126,6 +126,7 @@ final class InterpVcpu implements Vcpu {
     }
 
     private void deliver(int vector) {
+        executor.resetLink();
         try {
             events.deliver(vector, EventDelivery.EXTERNAL, false, 0);
         } catch (CpuFault f) {
@@ -135,6 +136,7 @@ final class InterpVcpu implements Vcpu {
 
     /** Delivers an exception; a fault during delivery becomes #DF or shutdown (SDM Vol. 3A, 6.15, table 6-5). */
     private void raise(CpuFault f, int depth) {
+        executor.resetLink();
         try {
             events.deliver(f.vector, EventDelivery.EXCEPTION, f.hasErrorCode, f.errorCode);
         } catch (CpuFault second) {
@@ -165,6 +167,7 @@ final class InterpVcpu implements Vcpu {
     @Override
     public void loadState(X86CpuState from) {
         shutdown = false;
+        executor.resetLink();
         CpuStateMapper.load(cpu, from);
         cpu.tscOffset = from.tsc - context.clock().nanos();
         fpu.load(from.fpu);

@@ -47,6 +47,11 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
     private int seenEpoch;
     private int seenGeneration;
 
+    /** The cached instruction fetched last (null after an uncached one), its table and page offset. */
+    private Instruction last;
+    private Instruction[] lastSlots;
+    private int lastOffset;
+
     CodeCache(Executor executor) {
         this.executor = executor;
         this.cpu = executor.cpu;
@@ -60,34 +65,81 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
 
     /** The decoded instruction at CS:eip, with {@link Instruction#eip} set to eip. Faults as a fetch would. */
     Instruction fetch(int eip) {
-        boolean code32 = cpu.code32();
-        int offset = code32 ? eip : eip & 0xffff;
-        int lin = cpu.segBase[Cpu.CS] + offset;
         if (mmu.epoch != seenEpoch || generation != seenGeneration) {
             forget();
         }
+        Instruction prev = last;
+        if (prev != null && eip == prev.eip + prev.length) {
+            // Fall-through from a linkable instruction: the next one is physically adjacent in the same
+            // page, and the mapping, CS, CPL and code size cannot have changed (see LINKABLE, resetLink).
+            Instruction n = prev.next;
+            if (n != null) {
+                n.eip = eip;
+                last = n;
+                lastOffset += prev.length;
+                return n;
+            }
+        }
+        boolean code32 = cpu.code32();
+        int offset = code32 ? eip : eip & 0xffff;
+        int lin = cpu.segBase[Cpu.CS] + offset;
         int vpage = lin >>> 12;
         int key = vpage << 2 | cpu.user << 1 | (code32 ? 1 : 0);
         int way = vpage & (WAYS - 1);
         Instruction[] slots = keys[way] == key ? tables[way] : refill(lin, code32, key, way);
+        last = null;
         if (slots == null) {
             return decode(eip, code32, executor.insn);
         }
-        Instruction i = slots[lin & 0xfff];
+        int at = lin & 0xfff;
+        Instruction i = slots[at];
         if (i == null) {
-            // At most 15 bytes long: one starting this far from the page end (or the 16-bit wrap) always fits.
-            if ((lin & 0xfff) > 0x1000 - 15 || (!code32 && offset > 0x10000 - 15)) {
-                return decode(eip, code32, executor.insn);
+            if (at > 0x1000 - 15 || (!code32 && offset > 0x10000 - 15)) {
+                // Near the page end (or the 16-bit wrap) it may not fit: only one that does is kept.
+                Instruction scratch = decode(eip, code32, executor.insn);
+                if (at + scratch.length > 0x1000 || (!code32 && offset + scratch.length > 0x10000)) {
+                    return scratch;
+                }
+                i = new Instruction();
+                i.copyFrom(scratch);
+            } else {
+                i = decode(eip, code32, new Instruction());
             }
-            i = decode(eip, code32, new Instruction());
-            slots[lin & 0xfff] = i;
-            return i;
+            slots[at] = i;
+        } else {
+            i.eip = eip; // the same physical bytes may run at another linear address or CS base
         }
-        i.eip = eip; // the same physical bytes may run at another linear address or CS base
+        if (prev != null && slots == lastSlots && at == lastOffset + prev.length && eip == prev.eip + prev.length
+                && linkable(prev)) {
+            prev.next = i;
+        }
+        last = i;
+        lastSlots = slots;
+        lastOffset = at;
         return i;
     }
 
+    /**
+     * Whether execution may continue from i to the physically next instruction through {@link Instruction#next}:
+     * not across instructions that can change CS, CPL, the code size or the paging setup (far transfers,
+     * INT/IRET, system instructions), where the fall-through address alone says too little.
+     */
+    private static boolean linkable(Instruction i) {
+        int op = i.opcode;
+        return switch (op) {
+            case 0x9A, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF, 0xEA, 0xF1 -> false;
+            case 0xFF -> i.reg != 3 && i.reg != 5;
+            default -> op < 0x100 || op >= 0x140;
+        };
+    }
+
+    /** Control went somewhere other than an instruction's own result (event delivery, state load). */
+    void resetLink() {
+        last = null;
+    }
+
     private void forget() {
+        last = null;
         java.util.Arrays.fill(keys, -1);
         seenEpoch = mmu.epoch;
         seenGeneration = generation;

@@ -42,6 +42,11 @@ public final class Executor implements CodeSource {
         this.code = new CodeCache(this);
     }
 
+    /** Control moved outside instruction execution (an event was delivered, state was loaded). */
+    public void resetLink() {
+        code.resetLink();
+    }
+
     /** Releases the decoded-code cache (it watches guest pages). */
     public void close() {
         code.close();

@@ -170,6 +170,33 @@ public final class Flags {
 
     /** Evaluates condition code cc (0-15) as in Jcc/SETcc/CMOVcc (SDM Vol. 1, appendix B). */
     public boolean condition(int cc) {
+        // Shifting the operands left by 32 - bits puts the operand's sign at bit 31, so plain int compares
+        // give the unsigned and signed relations of the operand size.
+        int shift = 32 - size * 8;
+        if (op == SUB) { // after CMP/SUB the conditions are just comparisons of the two operands
+            int d = dst << shift, s = src << shift;
+            switch (cc >>> 1) {
+                case 1: return (Integer.compareUnsigned(d, s) < 0) != ((cc & 1) != 0);
+                case 2: return (d == s) != ((cc & 1) != 0);
+                case 3: return (Integer.compareUnsigned(d, s) <= 0) != ((cc & 1) != 0);
+                case 6: return (d < s) != ((cc & 1) != 0);
+                case 7: return (d <= s) != ((cc & 1) != 0);
+                default: break;
+            }
+        } else if (op == LOGIC) { // CF = OF = 0
+            int r = result << shift;
+            switch (cc >>> 1) {
+                case 0, 1: return (cc & 1) != 0;
+                case 2, 3: return (r == 0) != ((cc & 1) != 0);
+                case 4, 6: return (r < 0) != ((cc & 1) != 0);
+                case 7: return (r <= 0) != ((cc & 1) != 0);
+                default: break;
+            }
+        }
+        return slowCondition(cc);
+    }
+
+    private boolean slowCondition(int cc) {
         boolean r = switch (cc >>> 1) {
             case 0 -> of();
             case 1 -> cf();

@@ -26,8 +26,13 @@ public final class Mmu {
     private final PhysicalBus phys;
     private final int[] readTag = new int[TLB_SIZE];
     private final int[] writeTag = new int[TLB_SIZE];
-    private final MemorySegment[] host = new MemorySegment[TLB_SIZE];
-    private final long[] hostOffset = new long[TLB_SIZE];
+    /**
+     * Host address of each entry's page. Accesses go through one segment spanning the whole address
+     * space, so the hot path has no per-region segment to load and check; the entries only ever point
+     * into live RAM/ROM regions (the machine closes its memory only after its vCPUs stopped).
+     */
+    private final long[] hostAddress = new long[TLB_SIZE];
+    private static final MemorySegment HOST = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private final int[] frame = new int[TLB_SIZE];
     private final boolean[] global = new boolean[TLB_SIZE];
 
@@ -103,10 +108,7 @@ public final class Mmu {
     public int read8(int lin, int user) {
         int i = (lin >>> 12) & TLB_MASK;
         if (readTag[i] == ((lin >>> 12) << 1 | user)) {
-            MemorySegment s = host[i];
-            if (s != null) {
-                return s.get(ValueLayout.JAVA_BYTE, hostOffset[i] + (lin & 0xfff)) & 0xff;
-            }
+            return HOST.get(ValueLayout.JAVA_BYTE, hostAddress[i] + (lin & 0xfff)) & 0xff;
         }
         return phys.read8(translate(lin, false, user));
     }
@@ -114,10 +116,7 @@ public final class Mmu {
     public int read16(int lin, int user) {
         int i = (lin >>> 12) & TLB_MASK;
         if (readTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) != 0xfff) {
-            MemorySegment s = host[i];
-            if (s != null) {
-                return s.get(PhysicalBus.LE16, hostOffset[i] + (lin & 0xfff)) & 0xffff;
-            }
+            return HOST.get(PhysicalBus.LE16, hostAddress[i] + (lin & 0xfff)) & 0xffff;
         }
         if ((lin & 0xfff) == 0xfff) {
             return read8(lin, user) | read8(lin + 1, user) << 8;
@@ -128,10 +127,7 @@ public final class Mmu {
     public int read32(int lin, int user) {
         int i = (lin >>> 12) & TLB_MASK;
         if (readTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) <= 0xffc) {
-            MemorySegment s = host[i];
-            if (s != null) {
-                return s.get(PhysicalBus.LE32, hostOffset[i] + (lin & 0xfff));
-            }
+            return HOST.get(PhysicalBus.LE32, hostAddress[i] + (lin & 0xfff));
         }
         if ((lin & 0xfff) > 0xffc) {
             int shift = (lin & 3) * 8; // split: both pages are checked before anything is returned
@@ -145,7 +141,7 @@ public final class Mmu {
     public void write8(int lin, int user, int value) {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user)) {
-            host[i].set(ValueLayout.JAVA_BYTE, hostOffset[i] + (lin & 0xfff), (byte) value);
+            HOST.set(ValueLayout.JAVA_BYTE, hostAddress[i] + (lin & 0xfff), (byte) value);
             phys.written(frame[i] << 12);
             return;
         }
@@ -155,7 +151,7 @@ public final class Mmu {
     public void write16(int lin, int user, int value) {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) != 0xfff) {
-            host[i].set(PhysicalBus.LE16, hostOffset[i] + (lin & 0xfff), (short) value);
+            HOST.set(PhysicalBus.LE16, hostAddress[i] + (lin & 0xfff), (short) value);
             phys.written(frame[i] << 12);
             return;
         }
@@ -172,7 +168,7 @@ public final class Mmu {
     public void write32(int lin, int user, int value) {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) <= 0xffc) {
-            host[i].set(PhysicalBus.LE32, hostOffset[i] + (lin & 0xfff), value);
+            HOST.set(PhysicalBus.LE32, hostAddress[i] + (lin & 0xfff), value);
             phys.written(frame[i] << 12);
             return;
         }
@@ -273,11 +269,10 @@ public final class Mmu {
         frame[i] = pfn;
         global[i] = isGlobal;
         if (r != null) {
-            host[i] = r.segment();
-            hostOffset[i] = Integer.toUnsignedLong(pa) - r.base();
+            hostAddress[i] = r.segment().address() + (Integer.toUnsignedLong(pa) - r.base());
             writeTag[i] = writable && !r.readOnly() ? key : -1;
         } else {
-            host[i] = null;
+            hostAddress[i] = 0;
             writeTag[i] = -1;
             readTag[i] = -1; // MMIO: never cached, every access goes to the bus
         }

@@ -41,6 +41,12 @@ public final class Instruction {
     /** Second immediate: the selector of a far pointer, the nesting level of ENTER. */
     public int imm2;
 
+    /**
+     * Not part of the decoding: a decoded-code cache may link here the instruction that physically
+     * follows this one in the same page, so a fall-through needs no lookup. {@link #copyFrom} leaves it.
+     */
+    public Instruction next;
+
     /** The operand is a register (mod = 3) or there is no ModRM. */
     public boolean isRegisterForm() {
         return !hasModrm || mod == 3;

@@ -4,7 +4,7 @@
  * binary translator, so that x86 encoding knowledge exists once.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hyperbundle.interp.decoder;
 
 import org.osgi.annotation.bundle.Export;
