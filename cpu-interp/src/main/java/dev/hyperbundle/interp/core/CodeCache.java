@@ -168,18 +168,19 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
             return null; // MMIO: every fetch goes to the bus
         }
         CodePage p = pages[pfn];
-        if (p == null) {
-            p = new CodePage(pfn);
-            pages[pfn] = p;
-        }
-        Instruction[] slots = code32 ? p.slots32 : p.slots16;
+        Instruction[] slots = p == null ? null : code32 ? p.slots32 : p.slots16;
         if (slots != null) {
             return slots;
         }
-        if (executor.retired < p.uncachedUntil) {
+        if (p != null && executor.retired < p.uncachedUntil) {
             return null;
         }
+        // Under the lock, so that a listener on a device thread that sees the page watched also sees it here.
         synchronized (this) {
+            if (p == null) {
+                p = new CodePage(pfn);
+                pages[pfn] = p;
+            }
             if (!p.hasTables()) {
                 if (liveCount == MAX_PAGES) {
                     dropAll();
@@ -204,12 +205,9 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         if (page < 0 || page >= pages.length) {
             return;
         }
-        CodePage p = pages[(int) page];
-        if (p == null) {
-            return;
-        }
-        synchronized (this) {
-            if (!p.hasTables()) {
+        synchronized (this) { // only writes to watched pages get here: rare
+            CodePage p = pages[(int) page];
+            if (p == null || !p.hasTables()) {
                 return;
             }
             drop(p);
