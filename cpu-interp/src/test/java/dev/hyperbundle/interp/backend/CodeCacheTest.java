@@ -2,6 +2,7 @@ package dev.hyperbundle.interp.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hyperbundle.cpu.Segment;
 import dev.hyperbundle.cpu.X86CpuState;
 import dev.hyperbundle.interp.suite.Asm;
 import java.nio.ByteBuffer;
@@ -165,6 +166,22 @@ class CodeCacheTest {
                 .b(0xFF, 0xE6) // 23: jmp esi
                 .hlt() // 25
                 .bytes();
+    }
+
+    @Test
+    void sameBytesRunAs16And32BitCodeDecodeDifferently() {
+        // 32-bit: mov eax, 0x00020001; hlt. 16-bit: mov ax, 1; add al, [bx+si]; hlt (memory at 0 is zero).
+        byte[] code = {(byte) 0xB8, 0x01, 0x00, 0x02, 0x00, (byte) 0xF4};
+        X86CpuState code16 = DirectMachine.flat(0x8000);
+        code16.seg[X86CpuState.CS].set(new Segment(0x18, 0, 0xffff, 0xb | Segment.S | Segment.P));
+        try (DirectMachine m = new DirectMachine()) {
+            m.load(0x8000, code);
+            assertEquals(1, m.runToHlt(code16).gpr[Asm.EAX] & 0xffff);
+            assertEquals(0x00020001, m.runToHlt(DirectMachine.flat(0x8000)).gpr[Asm.EAX]);
+            X86CpuState again = code16.copy();
+            again.gpr[Asm.EAX] = 0x55550000;
+            assertEquals(0x55550001, m.runToHlt(again).gpr[Asm.EAX]);
+        }
     }
 
     @Test
