@@ -105,6 +105,27 @@ class GuestBootIT {
         assertTrue(new String(sector, StandardCharsets.US_ASCII).startsWith("VMM-GUEST-DISK-MARKER uptime="));
     }
 
+    /** The unmodified Debian 686 kernel with its virtio modules, the devices on PCI. */
+    @Test
+    void debianKernelWithVirtioPciDevices() throws Exception {
+        Guests.assumePresent(Guests.DEBIAN);
+        Path disk = dir.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(4 << 20);
+        }
+        Path hvc = dir.resolve("hvc0.txt");
+        LauncherIT.Result r = LauncherIT.run(dir, "run", "--memory", "256M", "--kernel", Guests.DEBIAN.toString(),
+                "--initrd", Guests.DEBIAN_INITRD.toString(), "--append", Guests.TEST_CMDLINE,
+                "--device", "virtio-blk,file=" + disk, "--device", "virtio-console,chardev=file:" + hvc,
+                "--device", "virtio-rng", "--device", "virtio-net");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\nMODULES loaded=11 failed=0"), r.out());
+        assertTrue(r.out().contains("\nALL-TESTS-DONE pass=9 fail=0"), r.out());
+        assertTrue(r.out().contains("INFO kernel 6.1.0-50-686"), r.out());
+        assertEquals("HVC0-HELLO-FROM-GUEST", Files.readString(hvc).trim());
+        assertCleanBoot(r);
+    }
+
     private void virtioRun(String transport) throws Exception {
         Guests.assumePresent(Guests.TINY);
         Path disk = dir.resolve("disk.img");
