@@ -61,7 +61,7 @@ class FrameworkIT {
     void deviceBundleUpdatedTwentyTimesUnderARunningGuest() throws Exception {
         Map<String, String> imports = Map.of(Constants.IMPORT_PACKAGE,
                 "dev.hyperbundle.backend,dev.hyperbundle.bus,dev.hyperbundle.cpu,dev.hyperbundle.device,"
-                        + "dev.hyperbundle.machine,org.osgi.framework");
+                        + "dev.hyperbundle.machine,dev.hyperbundle.testkit,org.osgi.framework");
         try (EmbeddedFramework f = new EmbeddedFramework(storage)) {
             byte[][] builds = new byte[3][];
             for (int build = 1; build <= 2; build++) {

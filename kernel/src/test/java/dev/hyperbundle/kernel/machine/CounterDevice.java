@@ -11,9 +11,10 @@ import dev.hyperbundle.device.DeviceStateException;
 import dev.hyperbundle.device.StateReader;
 import dev.hyperbundle.device.StateWriter;
 
-/** A test device at port 0x510 counting writes; "build" tells factory instances apart in hot-swap tests. */
+/** A test device at port 0x510 counting writes (reads return the count); "build" tells factory instances apart. */
 final class CounterDevice implements Device, BusDevice {
     static final String TYPE = "counter";
+    static final int PORT = 0x510;
     long writes;
     long last = -1;
     final int build;
@@ -38,7 +39,7 @@ final class CounterDevice implements Device, BusDevice {
             public Device create(DeviceContext context, DeviceConfig config) throws DeviceConfigException {
                 config.checkKeys();
                 CounterDevice d = new CounterDevice(build);
-                context.registerPorts(CountingBackend.PORT, 4, d);
+                context.registerPorts(PORT, 8, d);
                 created.add(d);
                 return d;
             }

@@ -18,6 +18,7 @@ import dev.hyperbundle.machine.ExitStatus;
 import dev.hyperbundle.machine.MachineConfig;
 import dev.hyperbundle.machine.MachineConfigException;
 import dev.hyperbundle.machine.MachineState;
+import dev.hyperbundle.testkit.PortCounterBackend;
 import dev.hyperbundle.time.Timer;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class VmMachineTest {
-    final CountingBackend a = new CountingBackend("a");
-    final CountingBackend b = new CountingBackend("b");
+    final PortCounterBackend a = new PortCounterBackend("a", CounterDevice.PORT);
+    final PortCounterBackend b = new PortCounterBackend("b", CounterDevice.PORT);
     final Map<String, DeviceFactory> factories = new ConcurrentHashMap<>();
     final List<CounterDevice> counters = new CopyOnWriteArrayList<>();
     final ComponentRegistry registry = new ComponentRegistry() {
@@ -113,6 +114,7 @@ class VmMachineTest {
         assertEquals(1, last.build);
         assertEquals(s.gpr[X86CpuState.EAX], last.writes, "every write the guest made was counted across 20 swaps");
         assertEquals(s.gpr[X86CpuState.EAX] - 1, last.last);
+        assertEquals(0, s.gpr[X86CpuState.EBP], "every read-back saw the write count the CPU expected");
     }
 
     @Test
@@ -128,8 +130,8 @@ class VmMachineTest {
             assertTrue(eax >= previous);
             previous = eax;
         }
-        assertEquals(6, a.created.get(), "a: the first vCPU plus five switches back");
-        assertEquals(5, b.created.get());
+        assertEquals(6, a.created(), "a: the first vCPU plus five switches back");
+        assertEquals(5, b.created());
         m.pause();
         assertEquals(m.cpuState().gpr[X86CpuState.EAX], counters.get(0).writes);
         assertEquals(counters.get(0).writes, m.instructionsRetired());
@@ -248,7 +250,7 @@ class VmMachineTest {
         factories.put(CounterDevice.TYPE, CounterDevice.factory(1, counters));
         var e = assertThrows(MachineConfigException.class, () -> create(List.of(counter(),
                 new DeviceConfig(CounterDevice.TYPE, "counter1", Map.of(), "--device #2"))));
-        assertEquals("--device #2: port range 0x510-0x513 for counter1 overlaps port 0x510-0x513 counter0", e.getMessage());
+        assertEquals("--device #2: port range 0x510-0x517 for counter1 overlaps port 0x510-0x517 counter0", e.getMessage());
         machine = null;
     }
 }

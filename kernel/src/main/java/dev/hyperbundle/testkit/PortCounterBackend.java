@@ -1,4 +1,4 @@
-package dev.hyperbundle.kernel.machine;
+package dev.hyperbundle.testkit;
 
 import dev.hyperbundle.backend.Availability;
 import dev.hyperbundle.backend.CpuBackend;
@@ -10,22 +10,30 @@ import dev.hyperbundle.cpu.X86CpuState;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test backend whose "instructions" each write EAX to port 0x510 and increment EAX. It takes
- * interrupts when EFLAGS.IF is set (the vector goes to EBX, EDI counts them), halts once when EAX reaches
- * {@link #haltAt} and shuts down when EAX reaches {@link #shutdownAt} (0 = never). Started from the reset
- * state it sets IF when {@link #interruptsOn}. Enough to test the machine's loop, pause, hot-swap and
- * backend switching without an x86 decoder.
+ * A CPU backend whose "guest" is a fixed loop, for testing machines and devices without x86 code: each
+ * step writes EAX to {@code port}, increments EAX, reads {@code port} back (a counting device answers
+ * with its write count, so a mismatch, a lost or doubled write, increments EBP) and reads
+ * {@code port + 4} into ESI. It takes interrupts when EFLAGS.IF is set (vector into EBX, EDI counts
+ * them), halts once EAX reaches {@link #haltAt} and shuts down (triple fault) when EAX reaches
+ * {@link #shutdownAt} (0 = never). Started from the reset state it sets IF when
+ * {@link #interruptsOn}. It honours the whole {@link Vcpu} contract (kick, save, load).
  */
-final class CountingBackend implements CpuBackend {
-    static final int PORT = 0x510;
-    final String id;
-    final AtomicInteger created = new AtomicInteger();
-    volatile int haltAt;
-    volatile int shutdownAt;
-    volatile boolean interruptsOn;
+public final class PortCounterBackend implements CpuBackend {
+    private final String id;
+    private final int port;
+    private final AtomicInteger created = new AtomicInteger();
+    public volatile int haltAt;
+    public volatile int shutdownAt;
+    public volatile boolean interruptsOn;
 
-    CountingBackend(String id) {
+    public PortCounterBackend(String id, int port) {
         this.id = id;
+        this.port = port;
+    }
+
+    /** vCPUs created so far (a live switch creates one). */
+    public int created() {
+        return created.get();
     }
 
     @Override
@@ -46,18 +54,16 @@ final class CountingBackend implements CpuBackend {
     @Override
     public Vcpu createVcpu(VcpuContext context) {
         created.incrementAndGet();
-        return new CountingVcpu(this, context);
+        return new CounterVcpu(context);
     }
 
-    static final class CountingVcpu implements Vcpu {
-        private final CountingBackend backend;
+    private final class CounterVcpu implements Vcpu {
         private final VcpuContext context;
         private final X86CpuState s = new X86CpuState();
         private volatile boolean kicked;
         private long retired;
 
-        CountingVcpu(CountingBackend backend, VcpuContext context) {
-            this.backend = backend;
+        CounterVcpu(VcpuContext context) {
             this.context = context;
         }
 
@@ -82,14 +88,18 @@ final class CountingBackend implements CpuBackend {
                     return VcpuExit.KICKED;
                 }
                 takeInterrupt();
-                context.ports().write(PORT, 4, s.gpr[X86CpuState.EAX]);
+                context.ports().write(port, 4, s.gpr[X86CpuState.EAX]);
                 s.gpr[X86CpuState.EAX]++;
+                if ((int) context.ports().read(port, 4) != s.gpr[X86CpuState.EAX]) {
+                    s.gpr[X86CpuState.EBP]++;
+                }
+                s.gpr[X86CpuState.ESI] = (int) context.ports().read(port + 4, 4);
                 retired++;
-                if (backend.haltAt != 0 && s.gpr[X86CpuState.EAX] == backend.haltAt) {
+                if (haltAt != 0 && s.gpr[X86CpuState.EAX] == haltAt) {
                     s.halted = true;
                     return VcpuExit.HALTED;
                 }
-                if (backend.shutdownAt != 0 && s.gpr[X86CpuState.EAX] == backend.shutdownAt) {
+                if (shutdownAt != 0 && s.gpr[X86CpuState.EAX] == shutdownAt) {
                     return VcpuExit.SHUTDOWN;
                 }
             }
@@ -108,7 +118,7 @@ final class CountingBackend implements CpuBackend {
         @Override
         public void loadState(X86CpuState from) {
             s.set(from);
-            if (from.eip == 0xfff0 && backend.interruptsOn) {
+            if (from.eip == 0xfff0 && interruptsOn) {
                 s.eflags |= 0x200;
             }
         }
