@@ -255,6 +255,11 @@ public final class VcpuLoop implements Executor {
                 if (!controlPoint()) {
                     break;
                 }
+                // Read before timers and tasks run: an interrupt they raise must end a halt, not wait for the next one.
+                long sequence;
+                synchronized (monitor) {
+                    sequence = wakeSequence;
+                }
                 clock.runDue();
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
@@ -270,10 +275,6 @@ public final class VcpuLoop implements Executor {
                     }
                     halted = false;
                     continue;
-                }
-                long sequence;
-                synchronized (monitor) {
-                    sequence = wakeSequence;
                 }
                 if (halted) {
                     waitForEvent(sequence);
