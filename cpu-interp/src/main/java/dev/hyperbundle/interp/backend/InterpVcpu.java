@@ -81,6 +81,12 @@ final class InterpVcpu implements Vcpu {
                 if (shutdown || cpu.halted) {
                     break;
                 }
+                if (cpu.portAccessed) {
+                    cpu.portAccessed = false;
+                    if (kicked) {
+                        break;
+                    }
+                }
                 if (cpu.interruptShadow == 0 && (interrupts.nmiPending()
                         || ((cpu.flags.bits & Flags.IF) != 0 && interrupts.intrAsserted()))) {
                     break;

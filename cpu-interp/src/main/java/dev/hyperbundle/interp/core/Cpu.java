@@ -40,6 +40,11 @@ public final class Cpu {
     /** Interrupts are inhibited until after the next instruction (STI, MOV SS, POP SS). */
     public int interruptShadow;
     public boolean nmiBlocked;
+    /**
+     * Set by every IN/OUT: the run loop ends its batch there so that a kick a device gave from inside the
+     * access (a reset, a power-off, a pause) takes effect right after that instruction, as a KVM I/O exit does.
+     */
+    public boolean portAccessed;
 
     public final Mmu mmu;
 

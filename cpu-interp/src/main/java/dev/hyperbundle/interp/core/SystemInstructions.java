@@ -82,10 +82,12 @@ public final class SystemInstructions {
     }
 
     int portIn(int port, int size) {
+        cpu.portAccessed = true;
         return (int) ports.read(port, size);
     }
 
     void portOut(int port, int size, int value) {
+        cpu.portAccessed = true;
         ports.write(port, size, Integer.toUnsignedLong(value) & (size == 4 ? 0xffffffffL : (1L << (size * 8)) - 1));
     }
 
