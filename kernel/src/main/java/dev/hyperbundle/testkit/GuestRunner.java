@@ -64,9 +64,9 @@ public final class GuestRunner {
                         loop.retire(old);
                         old.close();
                         loop.setVcpu(next);
+                        harness.switches++; // on the vCPU thread, which reports the run
                         return null;
                     });
-                    harness.switches++;
                 }
             }
             long left = Math.max(1, end - System.nanoTime());
@@ -98,7 +98,7 @@ public final class GuestRunner {
         TestExit exit = TestExit.TIMEOUT;
         String error;
         volatile boolean timedOut;
-        volatile int switches;
+        int switches;
 
         Harness(Platform platform, MemoryRegion ram, CompletableFuture<TestRun> result) {
             this.platform = platform;
@@ -146,7 +146,7 @@ public final class GuestRunner {
             Integer code = devices.exitCode;
             TestExit how = timedOut && exit == TestExit.TIMEOUT ? TestExit.TIMEOUT : exit;
             result.complete(new TestRun(how, code == null ? -1 : code,
-                    devices.console.toString(StandardCharsets.ISO_8859_1), s, instructions, mem, error));
+                    devices.console.toString(StandardCharsets.ISO_8859_1), s, instructions, mem, error, switches));
             platform.memory().close();
         }
     }

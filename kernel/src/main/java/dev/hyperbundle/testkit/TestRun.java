@@ -12,9 +12,10 @@ import dev.hyperbundle.cpu.X86CpuState;
  * @param instructions instructions retired
  * @param memory       a copy of guest RAM at the end
  * @param error        the backend's error message (ERROR), else null
+ * @param switches     how often a {@link GuestRunner.SwitchPlan} re-created the vCPU during the run
  */
 public record TestRun(TestExit exit, int exitCode, String console, X86CpuState state, long instructions, byte[] memory,
-                      String error) {
+                      String error, int switches) {
     public int read32(int address) {
         return (memory[address] & 0xff) | (memory[address + 1] & 0xff) << 8 | (memory[address + 2] & 0xff) << 16
                 | (memory[address + 3] & 0xff) << 24;
