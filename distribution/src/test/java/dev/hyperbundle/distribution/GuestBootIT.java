@@ -3,6 +3,7 @@ package dev.hyperbundle.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,33 @@ class GuestBootIT {
             f.readFully(sector);
         }
         assertTrue(new String(sector, StandardCharsets.US_ASCII).startsWith("VMM-GUEST-DISK-MARKER uptime="));
+    }
+
+    /**
+     * The tiny guest on hardware assist. Where this host's KVM cannot run 32-bit paged guests (the backend
+     * says so), the run must stop with that one-line reason and a non-zero exit when Linux turns paging on;
+     * elsewhere it must pass its self-test like on the interpreter.
+     */
+    @Test
+    void tinyGuestOnHardwareAssist() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        LauncherIT.Result backends = LauncherIT.run(dir, "backends");
+        String line = backends.out().lines().filter(l -> l.startsWith("hvassist ")).findFirst().orElseThrow();
+        assumeTrue(line.contains(" available"), () -> "hvassist is not usable here: " + line);
+        long t0 = System.nanoTime();
+        LauncherIT.Result r = LauncherIT.run(dir, "run", "--cpu", "hvassist", "--memory", "64M", "--kernel",
+                Guests.TINY.toString(), "--initrd", Guests.INITRD.toString(), "--append", Guests.TEST_CMDLINE + " earlyprintk=ttyS0");
+        System.out.printf("tiny guest on hvassist: exit %d after %.1f s%n", r.exit(), (System.nanoTime() - t0) / 1e9);
+        if (line.contains("cannot run 32-bit paged guests")) {
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.out().contains("Booting the kernel"), r.out()); // the decompressor ran, unpaged
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith(
+                    "hyperbundle: this host's KVM cannot run 32-bit paged guests (the guest turned on paging);")), r.err());
+        } else {
+            assertEquals(0, r.exit(), r.err());
+            assertTrue(r.out().contains("\nALL-TESTS-DONE pass=5 fail=0"), r.out());
+            assertCleanBoot(r);
+        }
     }
 
     /** The unmodified Debian 686 kernel with its virtio modules, the devices on PCI. */

@@ -55,6 +55,9 @@ final class HvAssistVcpu implements Vcpu {
             INTERNAL_DATA = KVM_RUN_UNION_OFFSET + offset(KVM_RUN_INTERNAL, "data"),
             HW_REASON = KVM_RUN_UNION_OFFSET + offset(KVM_RUN_HW, "hardware_exit_reason");
     private static final int EFLAGS_IF = 1 << 9;
+    /** KVM_INTERNAL_ERROR_EMULATION and KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES (linux/kvm.h). */
+    private static final int KVM_INTERNAL_ERROR_EMULATION = 1;
+    private static final long EMULATION_FLAG_INSTRUCTION_BYTES = 1;
     private static final long CR0_PG = 1L << 31;
     /** The emulating backends count the TSC in guest nanoseconds (1 GHz); KVM scales to it when the host can. */
     private static final long TSC_KHZ = 1_000_000;
@@ -238,13 +241,32 @@ final class HvAssistVcpu implements Vcpu {
 
     private VcpuExit shutdown() {
         if (!pagingWorks) {
+            fd.ioctl(KvmIoctl.KVM_GET_REGS, regs, "KVM_GET_REGS");
             fd.ioctl(KvmIoctl.KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
-            long cr0 = sregs.get(ValueLayout.JAVA_LONG, KvmLayouts.offset(KvmLayouts.KVM_SREGS, "cr0"));
-            if ((cr0 & CR0_PG) != 0) {
+            X86CpuState s = new X86CpuState();
+            RegsCodec.decode(regs, s);
+            SregsCodec.decode(sregs, s);
+            if ((s.cr0 & CR0_PG) != 0 || turnsPagingOn(s)) {
                 throw new VcpuException(KvmAvailability.NO_PAGING + " (the guest turned on paging)");
             }
         }
         return VcpuExit.SHUTDOWN;
+    }
+
+    /**
+     * Whether the instruction at CS:EIP is MOV CR0, r32 (0F 22 /0, SDM Vol. 2B) with PG set in the source:
+     * a host whose KVM cannot page shuts the guest down on that very instruction, CR0 still without PG.
+     * Paging is off there, so CS.base + EIP is a physical address; an unmapped one reads as not-that.
+     */
+    boolean turnsPagingOn(X86CpuState s) {
+        long at = (s.seg[X86CpuState.CS].base + (s.eip & 0xffffffffL)) & 0xffffffffL;
+        var memory = context.memory();
+        if (!memory.isMapped(at, 3)) {
+            return false;
+        }
+        int modrm = memory.read8(at + 2);
+        return memory.read8(at) == 0x0F && memory.read8(at + 1) == 0x22 && (modrm & 0xF8) == 0xC0
+                && (s.gpr[modrm & 7] & CR0_PG) != 0;
     }
 
     private void io() {
@@ -297,12 +319,22 @@ final class HvAssistVcpu implements Vcpu {
         int sub = run.get(ValueLayout.JAVA_INT, INTERNAL_SUBERROR);
         int n = Math.min(16, run.get(ValueLayout.JAVA_INT, INTERNAL_NDATA));
         StringBuilder b = new StringBuilder("KVM internal error (KVM_EXIT_INTERNAL_ERROR, suberror ").append(sub);
-        if (sub == 1) {
+        if (sub == KVM_INTERNAL_ERROR_EMULATION) {
             b.append(" = instruction emulation failed");
         }
         b.append(')');
-        for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? ", data" : "").append(String.format(" 0x%x", run.get(ValueLayout.JAVA_LONG, INTERNAL_DATA + 8L * i)));
+        long flags = n > 0 ? run.get(ValueLayout.JAVA_LONG, INTERNAL_DATA) : 0;
+        if (sub == KVM_INTERNAL_ERROR_EMULATION && n >= 3 && (flags & EMULATION_FLAG_INSTRUCTION_BYTES) != 0) {
+            // struct kvm_run.emulation_failure: u64 flags, then u8 insn_size and u8 insn_bytes[15] (api.rst 5, KVM_EXIT_INTERNAL_ERROR)
+            int size = Math.min(15, run.get(ValueLayout.JAVA_BYTE, INTERNAL_DATA + 8) & 0xff);
+            b.append(", instruction bytes");
+            for (int i = 0; i < size; i++) {
+                b.append(String.format(" %02x", run.get(ValueLayout.JAVA_BYTE, INTERNAL_DATA + 9 + i) & 0xff));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                b.append(i == 0 ? ", data" : "").append(String.format(" 0x%x", run.get(ValueLayout.JAVA_LONG, INTERNAL_DATA + 8L * i)));
+            }
         }
         return b.append(" at ").append(where()).toString();
     }
