@@ -76,21 +76,10 @@ final class InterpVcpu implements Vcpu {
             if (cpu.halted) {
                 return VcpuExit.HALTED;
             }
-            for (int n = 0; n < BATCH; n++) {
-                step();
-                if (shutdown || cpu.halted) {
-                    break;
-                }
-                if (cpu.portAccessed) {
-                    cpu.portAccessed = false;
-                    if (kicked) {
-                        break;
-                    }
-                }
-                if (cpu.interruptShadow == 0 && (interrupts.nmiPending()
-                        || ((cpu.flags.bits & Flags.IF) != 0 && interrupts.intrAsserted()))) {
-                    break;
-                }
+            if (cpu.interruptShadow != 0) {
+                stepInShadow();
+            } else {
+                runSlice();
             }
             if (kicked) {
                 kicked = false;
@@ -99,17 +88,27 @@ final class InterpVcpu implements Vcpu {
         }
     }
 
-    private void step() {
-        int shadow = cpu.interruptShadow;
+    /**
+     * Up to {@link #BATCH} instructions; the executor stops earlier after I/O, HLT and IF or interrupt-shadow
+     * changes, so events are looked at on those instruction boundaries.
+     */
+    private void runSlice() {
+        try {
+            executor.run(BATCH);
+        } catch (CpuFault f) {
+            raise(f, 0);
+        }
+    }
+
+    /** The one instruction after STI, MOV SS or POP SS, with interrupts inhibited (SDM Vol. 3A, 6.8.3). */
+    private void stepInShadow() {
         cpu.interruptShadow = 0;
         try {
             executor.step();
         } catch (CpuFault f) {
             raise(f, 0);
         }
-        if (shadow != 0 && cpu.interruptShadow != 0) {
-            cpu.interruptShadow = 0; // a shadow does not extend over a second consecutive STI/MOV SS
-        }
+        cpu.interruptShadow = 0; // a shadow does not extend over a second consecutive STI/MOV SS
     }
 
     /** NMI first, then INTR when IF = 1 and no interrupt shadow (SDM Vol. 3A, 6.9). */
@@ -132,7 +131,6 @@ final class InterpVcpu implements Vcpu {
     }
 
     private void deliver(int vector) {
-        executor.resetLink();
         try {
             events.deliver(vector, EventDelivery.EXTERNAL, false, 0);
         } catch (CpuFault f) {
@@ -142,7 +140,6 @@ final class InterpVcpu implements Vcpu {
 
     /** Delivers an exception; a fault during delivery becomes #DF or shutdown (SDM Vol. 3A, 6.15, table 6-5). */
     private void raise(CpuFault f, int depth) {
-        executor.resetLink();
         try {
             events.deliver(f.vector, EventDelivery.EXCEPTION, f.hasErrorCode, f.errorCode);
         } catch (CpuFault second) {
@@ -173,7 +170,6 @@ final class InterpVcpu implements Vcpu {
     @Override
     public void loadState(X86CpuState from) {
         shutdown = false;
-        executor.resetLink();
         CpuStateMapper.load(cpu, from);
         cpu.tscOffset = from.tsc - context.clock().nanos();
         fpu.load(from.fpu);

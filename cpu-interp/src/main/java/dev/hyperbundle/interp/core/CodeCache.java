@@ -5,23 +5,28 @@ import dev.hyperbundle.interp.decoder.Instruction;
 import dev.hyperbundle.memory.WriteTracker;
 
 /**
- * Decoded instructions keyed by physical address, so hot code is decoded once.
+ * Ops ({@link Op}) keyed by physical address, so hot code is decoded and compiled once.
  *
- * <p>Validity: an entry is the decoding of the bytes at its physical address for one code size. The
- * page is watched in the kernel's {@link WriteTracker} while it has tables; any write to it (a CPU
- * store, including one by the running instruction, or DMA through {@code GuestMemory}) drops the
- * page's tables, so the next instruction from that page is decoded again from memory. The linear to
- * physical step is redone whenever the TLB was flushed ({@link Mmu#epoch}), CS moved to another page,
- * the privilege class or code size changed, so a page the guest remapped never runs stale code.
- * Instructions that cross a page end (or the 64 KiB wrap of 16-bit code) are never cached.
+ * <p>Validity: a table holds the ops for the bytes of one physical page, for one code size and one CS
+ * offset of the page start. The page is watched in the kernel's {@link WriteTracker} while it has tables;
+ * any write to it (a CPU store, including one by the running instruction, or DMA through
+ * {@code GuestMemory}) drops the page's tables and clears the links of their ops, so the next instruction
+ * from that page is decoded again from memory. The linear to physical step is redone whenever the TLB was
+ * flushed ({@link Mmu#epoch}), CS moved to another page or base, the privilege class or code size changed,
+ * so a page the guest remapped never runs stale code. Instructions that cross a page end (or the 64 KiB
+ * wrap of 16-bit code) are never cached.
+ *
+ * <p>Links: the first time the instruction after an op (or its branch target) is looked up in the same
+ * table, the op keeps a reference to it, so straight-line code and loops inside a page run from op to op
+ * without lookups. Ops after which CS, CPL, code size or paging may change are never linked.
  *
  * <p>Threads: lookups run on the vCPU thread; {@link #pageWritten} may run on a device thread (DMA).
  * Table creation and dropping are synchronized; a lookup racing with a DMA write to the page it runs
  * from may still see the old decoding, which a guest cannot tell from running just before the DMA.
  */
 public final class CodeCache implements WriteTracker.PageWriteListener {
-    /** Upper bound on pages with tables (each table is 16 KiB plus its decoded instructions); then all are dropped. */
-    static final int MAX_PAGES = 1024;
+    /** Upper bound on pages with tables (each table is 16 KiB plus its ops); then all are dropped. */
+    static final int MAX_PAGES = 2048;
     /** A page whose tables were dropped this often is decoded uncached for {@link #UNCACHED_SPAN} instructions. */
     private static final int THRASH_LIMIT = 32;
     private static final long UNCACHED_SPAN = 1_000_000;
@@ -34,23 +39,24 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
     private final CodePage[] pages;
     private final int[] livePfns = new int[MAX_PAGES];
     private int liveCount;
-    /** Bumped whenever tables are dropped, so the one-entry lookup below is refreshed. */
+    /** Bumped whenever tables are dropped, so the lookup below is refreshed. */
     private volatile int generation;
+    private final Instruction scratch = new Instruction();
 
     /**
      * A small direct-mapped lookup from (linear page, CPL 3, code size) to the page's table, so that a
-     * call into another page needs no page walk. Emptied whenever the TLB epoch or the generation moves.
+     * call into another page needs no page walk. Emptied whenever the TLB epoch, the generation or the CS
+     * base moves.
      */
     private static final int WAYS = 64;
     private final int[] keys = new int[WAYS];
-    private final Instruction[][] tables = new Instruction[WAYS][];
+    private final Op[][] tables = new Op[WAYS][];
     private int seenEpoch;
     private int seenGeneration;
+    private int seenCsBase;
 
-    /** The cached instruction fetched last (null after an uncached one), its table and page offset. */
-    private Instruction last;
-    private Instruction[] lastSlots;
-    private int lastOffset;
+    /** Compiled ops and decodes (statistics for tests and benchmarks). */
+    long compiled;
 
     CodeCache(Executor executor) {
         this.executor = executor;
@@ -63,68 +69,65 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         tracker.addListener(this);
     }
 
-    /** The decoded instruction at CS:eip, with {@link Instruction#eip} set to eip. Faults as a fetch would. */
-    Instruction fetch(int eip) {
-        if (mmu.epoch != seenEpoch || generation != seenGeneration) {
+    /** The op at CS:eip. Faults as an instruction fetch would (#PF with CR2, #GP for a too-long instruction). */
+    Op lookup(int eip) {
+        int csBase = cpu.segBase[Cpu.CS];
+        if (mmu.epoch != seenEpoch || generation != seenGeneration || csBase != seenCsBase) {
             forget();
-        }
-        Instruction prev = last;
-        if (prev != null && eip == prev.eip + prev.length) {
-            // Fall-through from a linkable instruction: the next one is physically adjacent in the same
-            // page, and the mapping, CS, CPL and code size cannot have changed (see LINKABLE, resetLink).
-            Instruction n = prev.next;
-            if (n != null) {
-                n.eip = eip;
-                last = n;
-                lastOffset += prev.length;
-                return n;
-            }
         }
         boolean code32 = cpu.code32();
         int offset = code32 ? eip : eip & 0xffff;
-        int lin = cpu.segBase[Cpu.CS] + offset;
+        int lin = csBase + offset;
         int vpage = lin >>> 12;
         int key = vpage << 2 | cpu.user << 1 | (code32 ? 1 : 0);
         int way = vpage & (WAYS - 1);
-        Instruction[] slots = keys[way] == key ? tables[way] : refill(lin, code32, key, way);
-        last = null;
+        Op[] slots = keys[way] == key ? tables[way] : refill(lin, offset, code32, key, way);
         if (slots == null) {
-            return decode(eip, code32, executor.insn);
+            return uncached(offset, code32);
         }
         int at = lin & 0xfff;
-        Instruction i = slots[at];
-        if (i == null) {
-            if (at > 0x1000 - 15 || (!code32 && offset > 0x10000 - 15)) {
-                // Near the page end (or the 16-bit wrap) it may not fit: only one that does is kept.
-                Instruction scratch = decode(eip, code32, executor.insn);
-                if (at + scratch.length > 0x1000 || (!code32 && offset + scratch.length > 0x10000)) {
-                    return scratch;
-                }
-                i = new Instruction();
-                i.copyFrom(scratch);
-            } else {
-                i = decode(eip, code32, new Instruction());
+        Op op = slots[at];
+        if (op == null) {
+            Instruction i = decode(offset, code32);
+            if (at + i.length > 0x1000 || (!code32 && offset + i.length > 0x10000)) {
+                return compile(i, code32); // crosses the page end (or the 16-bit wrap): never cached
             }
-            slots[at] = i;
-        } else {
-            i.eip = eip; // the same physical bytes may run at another linear address or CS base
+            op = compile(i, code32);
+            op.home = slots;
+            slots[at] = op;
         }
-        if (prev != null && slots == lastSlots && at == lastOffset + prev.length && eip == prev.eip + prev.length
-                && linkable(prev)) {
-            prev.next = i;
+        return op;
+    }
+
+    /** As {@link #lookup}, linking the op found into prev when both are in one table and eip is prev's successor. */
+    Op lookupFrom(Op prev, int eip) {
+        Op op = lookup(eip);
+        Op[] home = op.home;
+        if (home != null && home == prev.home) {
+            if (eip == prev.nextEip && prev.linksNext()) {
+                prev.next = op;
+            } else if (eip == prev.target()) {
+                prev.linkTarget(op);
+            }
         }
-        last = i;
-        lastSlots = slots;
-        lastOffset = at;
-        return i;
+        return op;
+    }
+
+    private Op uncached(int offset, boolean code32) {
+        return compile(decode(offset, code32), code32);
+    }
+
+    private Op compile(Instruction i, boolean code32) {
+        compiled++;
+        return OpCompiler.compile(i, code32);
     }
 
     /**
-     * Whether execution may continue from i to the physically next instruction through {@link Instruction#next}:
-     * not across instructions that can change CS, CPL, the code size or the paging setup (far transfers,
-     * INT/IRET, system instructions), where the fall-through address alone says too little.
+     * Whether execution may continue from i to the physically next instruction through a link: not across
+     * instructions that can change CS, CPL, the code size or the paging setup (far transfers, INT/IRET,
+     * system instructions), where the fall-through address alone says too little.
      */
-    private static boolean linkable(Instruction i) {
+    static boolean linkable(Instruction i) {
         int op = i.opcode;
         return switch (op) {
             case 0x9A, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF, 0xEA, 0xF1 -> false;
@@ -133,29 +136,24 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         };
     }
 
-    /** Control went somewhere other than an instruction's own result (event delivery, state load). */
-    void resetLink() {
-        last = null;
-    }
-
     private void forget() {
-        last = null;
         java.util.Arrays.fill(keys, -1);
         seenEpoch = mmu.epoch;
         seenGeneration = generation;
+        seenCsBase = cpu.segBase[Cpu.CS];
     }
 
-    private Instruction decode(int eip, boolean code32, Instruction into) {
-        if (Decoder.decode(executor, eip, code32, into) != Decoder.OK) {
+    private Instruction decode(int eip, boolean code32) {
+        if (Decoder.decode(executor, eip, code32, scratch) != Decoder.OK) {
             throw CpuFault.gp(0);
         }
-        return into;
+        return scratch;
     }
 
-    private Instruction[] refill(int lin, boolean code32, int key, int way) {
+    private Op[] refill(int lin, int offset, boolean code32, int key, int way) {
         int pa = mmu.translate(lin, false, cpu.user); // the fetch's own page fault, CR2 = lin
         int generationBefore = generation;
-        Instruction[] slots = tablesFor(pa >>> 12, code32);
+        Op[] slots = tableFor(pa >>> 12, code32, offset - (lin & 0xfff));
         if (slots != null && generation == generationBefore) {
             keys[way] = key;
             tables[way] = slots;
@@ -163,17 +161,20 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         return slots;
     }
 
-    private Instruction[] tablesFor(int pfn, boolean code32) {
-        if (phys.regionOfPage(pfn << 12) == null || pfn >= pages.length) {
+    /** The table of page pfn for this code size and CS offset of the page start; null when not cacheable. */
+    private Op[] tableFor(int pfn, boolean code32, int base) {
+        if (pfn >= pages.length || phys.regionOfPage(pfn << 12) == null) {
             return null; // MMIO: every fetch goes to the bus
         }
         CodePage p = pages[pfn];
-        Instruction[] slots = p == null ? null : code32 ? p.slots32 : p.slots16;
-        if (slots != null) {
-            return slots;
-        }
-        if (p != null && executor.retired < p.uncachedUntil) {
-            return null;
+        if (p != null) {
+            Op[] slots = code32 ? p.ops32 : p.ops16;
+            if (slots != null && (code32 ? p.base32 : p.base16) == base) {
+                return slots;
+            }
+            if (executor.retired < p.uncachedUntil) {
+                return null;
+            }
         }
         // Under the lock, so that a listener on a device thread that sees the page watched also sees it here.
         synchronized (this) {
@@ -189,17 +190,30 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
                 livePfns[liveCount++] = pfn;
                 tracker.watch(pfn);
             }
-            slots = new Instruction[4096];
-            if (code32) {
-                p.slots32 = slots;
-            } else {
-                p.slots16 = slots;
+            Op[] old = code32 ? p.ops32 : p.ops16;
+            if (old != null) {
+                // The page runs at another CS offset than its ops carry: replace the table, and break every
+                // chain through the old one (its ops are no longer watched for writes).
+                CodePage.unlink(old);
+                generation++;
+                if (++p.invalidations >= THRASH_LIMIT) {
+                    p.invalidations = 0;
+                    p.uncachedUntil = executor.retired + UNCACHED_SPAN;
+                }
             }
+            Op[] slots = new Op[4096];
+            if (code32) {
+                p.ops32 = slots;
+                p.base32 = base;
+            } else {
+                p.ops16 = slots;
+                p.base16 = base;
+            }
+            return slots;
         }
-        return slots;
     }
 
-    /** A watched page was written: its decodings may be stale. */
+    /** A watched page was written: its ops may be stale. */
     @Override
     public void pageWritten(long page) {
         if (page < 0 || page >= pages.length) {
@@ -219,8 +233,7 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
     }
 
     private void drop(CodePage p) {
-        p.slots16 = null;
-        p.slots32 = null;
+        p.dropTables();
         tracker.unwatch(p.pfn);
         int last = livePfns[--liveCount];
         livePfns[p.liveIndex] = last;
@@ -234,7 +247,7 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         }
     }
 
-    /** Pages currently holding decoded instructions (for tests). */
+    /** Pages currently holding ops (for tests). */
     synchronized int cachedPages() {
         return liveCount;
     }

@@ -13,7 +13,12 @@ public final class Cpu {
     public static final int CR0_PE = 1, CR0_MP = 2, CR0_EM = 4, CR0_TS = 8, CR0_ET = 0x10, CR0_NE = 0x20,
             CR0_WP = 0x10000, CR0_AM = 0x40000, CR0_PG = 0x80000000;
 
-    public final int[] gpr = new int[8];
+    /**
+     * EAX..EDI, plus {@link #NO_REG} (always 0), which ops use for an absent base or index register so that
+     * an effective address needs no branch.
+     */
+    public final int[] gpr = new int[9];
+    public static final int NO_REG = 8;
     public int eip;
     public final Flags flags = new Flags();
 

@@ -20,14 +20,14 @@ public final class Executor implements CodeSource {
     final SystemInstructions system;
     final StringInstructions strings;
     final TwoByteOpcodes twoByte;
-    /** Scratch for instructions the code cache does not keep (page-crossing, MMIO, often-written pages). */
-    final Instruction insn = new Instruction();
     final CodeCache code;
     private final Flags flagsBefore = new Flags();
     /** Offset of the current memory operand (valid when the instruction has one). */
     int ea;
     /** Instructions retired; a REP string instruction counts once per iteration. */
     public long retired;
+    /** Set by an op that needs the run loop to stop after it (see {@link GenericOp}). */
+    boolean stop;
 
     public Executor(Cpu cpu, SystemInstructions system) {
         this.cpu = cpu;
@@ -42,12 +42,7 @@ public final class Executor implements CodeSource {
         this.code = new CodeCache(this);
     }
 
-    /** Control moved outside instruction execution (an event was delivered, state was loaded). */
-    public void resetLink() {
-        code.resetLink();
-    }
-
-    /** Releases the decoded-code cache (it watches guest pages). */
+    /** Releases the code cache (it watches guest pages). */
     public void close() {
         code.close();
     }
@@ -60,20 +55,61 @@ public final class Executor implements CodeSource {
         return cpu.mmu.read8(cpu.segBase[Cpu.CS] + eip, cpu.user);
     }
 
-    /** Decodes and executes one instruction at CS:EIP. Faults propagate with cpu.eip at the instruction. */
-    public void step() {
-        int start = cpu.eip;
-        boolean snapshot = false;
+    /**
+     * Runs up to budget instructions from CS:EIP, op to op. Returns with cpu.eip at the next instruction when
+     * the budget is used or an instruction asked to stop ({@link #stop}: IN/OUT, HLT, an IF or
+     * interrupt-shadow change, where pending events must be looked at). A fault propagates with cpu.eip at
+     * the faulting instruction (or at the instruction whose fetch faulted) and the registers and flags as
+     * before it; the instructions completed before it are counted in {@link #retired}.
+     */
+    public void run(int budget) {
+        stop = false;
+        Op op = code.lookup(cpu.eip);
+        Op current = null;
+        int n = 0;
         try {
-            Instruction i = code.fetch(start);
-            snapshot = FlagSafety.needsSnapshot(i);
-            if (snapshot) {
-                flagsBefore.copyFrom(flags);
+            while (true) {
+                current = op;
+                Op next = op.run(this);
+                n++;
+                if (next == null) {
+                    if (stop || n >= budget) {
+                        return;
+                    }
+                    current = null; // a fetch fault below restarts at the target, which cpu.eip holds
+                    next = code.lookupFrom(op, cpu.eip);
+                } else if (n >= budget) {
+                    cpu.eip = next.eip;
+                    return;
+                }
+                op = next;
             }
+        } catch (CpuFault f) {
+            if (current != null) {
+                cpu.eip = current.eip; // faults restart the instruction (SDM Vol. 3A, 6.5)
+            }
+            throw f;
+        } finally {
+            retired += n;
+        }
+    }
+
+    /** Runs exactly one instruction (the one after STI or MOV SS, in the interrupt shadow). */
+    public void step() {
+        run(1);
+    }
+
+    /**
+     * Runs an instruction on the general path; a fault restores the flags when the instruction may have
+     * changed them before faulting (cpu.eip is reset by the caller).
+     */
+    void executeGeneric(Instruction i, boolean snapshot) {
+        if (snapshot) {
+            flagsBefore.copyFrom(flags);
+        }
+        try {
             execute(i);
         } catch (CpuFault f) {
-            // Faults restart the instruction: EIP and the flags as before it (SDM Vol. 3A, 6.5).
-            cpu.eip = start;
             if (snapshot) {
                 flags.copyFrom(flagsBefore);
             }
@@ -81,7 +117,7 @@ public final class Executor implements CodeSource {
         }
     }
 
-    /** Executes an already decoded instruction (also the binary translator's fallback). */
+    /** Executes an already decoded instruction (also the binary translator's fallback). Sets cpu.eip first. */
     public void execute(Instruction i) {
         if (i.hasModrm && i.mod != 3) {
             ea = effectiveAddress(i);
@@ -90,7 +126,6 @@ public final class Executor implements CodeSource {
         }
         int next = i.nextEip();
         cpu.eip = cpu.code32() ? next : next & 0xffff;
-        retired++;
         if (i.opcode >= 0x100) {
             twoByte.execute(i);
         } else {

@@ -184,6 +184,29 @@ public final class Mmu {
         phys.write32(translate(lin, true, user), value);
     }
 
+    /**
+     * The read of a read-modify-write instruction: checks write access as the write will (x86 faults an RMW
+     * instruction's read with W = 1 on a read-only page) and reads, so the write that follows cannot fault.
+     */
+    public int read32ForWrite(int lin, int user) {
+        int i = (lin >>> 12) & TLB_MASK;
+        if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) <= 0xffc) {
+            return HOST.get(PhysicalBus.LE32, hostAddress[i] + (lin & 0xfff));
+        }
+        checkWrite(lin, 4, user);
+        return read32(lin, user);
+    }
+
+    /** As {@link #read32ForWrite}, one byte. */
+    public int read8ForWrite(int lin, int user) {
+        int i = (lin >>> 12) & TLB_MASK;
+        if (writeTag[i] == ((lin >>> 12) << 1 | user)) {
+            return HOST.get(ValueLayout.JAVA_BYTE, hostAddress[i] + (lin & 0xfff)) & 0xff;
+        }
+        checkWrite(lin, 1, user);
+        return read8(lin, user);
+    }
+
     /** Checks that a write to [lin, lin+size) would succeed (for instructions that must not fault halfway). */
     public void checkWrite(int lin, int size, int user) {
         translate(lin, true, user);
