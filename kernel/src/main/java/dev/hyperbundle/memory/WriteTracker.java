@@ -11,6 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #written(long)} for a page whose flag is not exactly {@link #DIRTY}: one byte load
  * decides the common case, because a page already dirty and not watched needs nothing.
  *
+ * <p>A fast path may instead cache "this page may be written without telling anyone" while the page's
+ * flag is exactly {@link #DIRTY}; it registers a {@link WriteAccessListener} and drops that permission
+ * when told ({@link #watch} of the page, {@link #clearDirty}).
+ *
  * <p>Flag updates are plain stores: a write racing with {@link #clearDirty} on another thread may
  * leave a page clean; callers that need exact dirty sets (snapshots) pause the machine first.
  */
@@ -22,6 +26,7 @@ public final class WriteTracker {
     /** Watchers per watched page: several listeners (a decoded-code cache, a translator) may watch one page. */
     private final java.util.HashMap<Integer, Integer> watchers = new java.util.HashMap<>();
     private final CopyOnWriteArrayList<PageWriteListener> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<WriteAccessListener> accessListeners = new CopyOnWriteArrayList<>();
 
     /** Tracks pages [0, pageCount). */
     public WriteTracker(int pageCount) {
@@ -32,6 +37,16 @@ public final class WriteTracker {
     @FunctionalInterface
     public interface PageWriteListener {
         void pageWritten(long page);
+    }
+
+    /**
+     * A fast path that writes pages whose flag it saw as exactly {@link #DIRTY} without calling
+     * {@link #written}: it must stop doing so for a page when told. Called on the thread that changed the
+     * flags (the vCPU thread for a code cache's {@link #watch}).
+     */
+    public interface WriteAccessListener {
+        /** Writes to this page must be reported again ({@code page} < 0: every page). */
+        void revokeWriteAccess(long page);
     }
 
     public int pageCount() {
@@ -84,6 +99,9 @@ public final class WriteTracker {
         if (page >= 0 && page < flags.length) {
             watchers.merge((int) page, 1, Integer::sum);
             flags[(int) page] |= WATCHED;
+            for (WriteAccessListener l : accessListeners) {
+                l.revokeWriteAccess(page);
+            }
         }
     }
 
@@ -116,6 +134,17 @@ public final class WriteTracker {
         for (int i = 0; i < flags.length; i++) {
             flags[i] &= ~DIRTY;
         }
+        for (WriteAccessListener l : accessListeners) {
+            l.revokeWriteAccess(-1);
+        }
+    }
+
+    public void addWriteAccessListener(WriteAccessListener listener) {
+        accessListeners.add(listener);
+    }
+
+    public void removeWriteAccessListener(WriteAccessListener listener) {
+        accessListeners.remove(listener);
     }
 
     public void addListener(PageWriteListener listener) {

@@ -3,7 +3,7 @@
  * a fast path for CPU backends, and per-page write tracking.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hyperbundle.memory;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,8 +4,8 @@ import dev.hyperbundle.interp.decoder.Instruction;
 
 /**
  * Specialized integer arithmetic ops of 32-bit code: the eight ALU operations and TEST in their register,
- * memory and immediate forms (32- and 8-bit operands), INC/DEC, shifts and rotates, the F7 group,
- * two- and three-operand IMUL. The semantics are {@link Alu} and {@link MulDiv}, shared with the general
+ * memory and immediate forms (32-bit operands, and 8- and 16-bit ones in the "n" forms), INC/DEC, shifts
+ * and rotates, BT/BTS/BTR/BTC, the F7 group, two- and three-operand IMUL. The semantics are {@link Alu} and {@link MulDiv}, shared with the general
  * path; an ALU kind is one of {@link Alu#ADD} ... {@link Alu#CMP} or {@link #TEST}.
  *
  * <p>A memory destination is read with write access checked first ({@link Mmu#read32ForWrite}), so the
@@ -131,15 +131,16 @@ final class AluOps {
         }
     }
 
-    /** op r8, r8 or op r8, imm8 (src = byte register, or the immediate when src is -1). */
-    static final class RR8 extends Op {
-        private final int op, dst, src, imm;
+    /** op r, r or op r, imm on an 8- or 16-bit operand (src = a register, or the immediate when src is -1). */
+    static final class RRn extends Op {
+        private final int op, size, dst, src, imm;
         private final boolean writes;
 
-        RR8(int eip, int nextEip, int kind, int dst, int src, int imm) {
+        RRn(int eip, int nextEip, int kind, int size, int dst, int src, int imm) {
             super(eip, nextEip);
             this.op = operation(kind);
             this.writes = writes(kind);
+            this.size = size;
             this.dst = dst;
             this.src = src;
             this.imm = imm;
@@ -148,24 +149,25 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             int[] g = x.cpu.gpr;
-            int b = src < 0 ? imm : Reg8.get(g, src);
-            int r = Alu.binary(x.flags, op, 1, Reg8.get(g, dst), b);
+            int b = src < 0 ? imm : PartialRegister.get(g, size, src);
+            int r = Alu.binary(x.flags, op, size, PartialRegister.get(g, size, dst), b);
             if (writes) {
-                Reg8.set(g, dst, r);
+                PartialRegister.set(g, size, dst, r);
             }
             return fall(x);
         }
     }
 
-    /** op r8, [mem]. */
-    static final class RM8 extends MemOp {
-        private final int op, reg;
+    /** op r, [mem] on an 8- or 16-bit operand. */
+    static final class RMn extends MemOp {
+        private final int op, size, reg;
         private final boolean writes;
 
-        RM8(Instruction i, int nextEip, int kind) {
+        RMn(Instruction i, int nextEip, int kind, int size) {
             super(i, nextEip);
             this.op = operation(kind);
             this.writes = writes(kind);
+            this.size = size;
             this.reg = i.reg;
         }
 
@@ -173,24 +175,25 @@ final class AluOps {
         Op run(Executor x) {
             Cpu c = x.cpu;
             int[] g = c.gpr;
-            int v = c.read8(seg, ea(g));
-            int r = Alu.binary(x.flags, op, 1, Reg8.get(g, reg), v);
+            int v = c.read(size, seg, ea(g));
+            int r = Alu.binary(x.flags, op, size, PartialRegister.get(g, size, reg), v);
             if (writes) {
-                Reg8.set(g, reg, r);
+                PartialRegister.set(g, size, reg, r);
             }
             return fall(x);
         }
     }
 
-    /** op [mem], r8 or op [mem], imm8 (src = byte register, or the immediate when reg is -1). */
-    static final class MR8 extends MemOp {
-        private final int op, reg, imm;
+    /** op [mem], r or op [mem], imm on an 8- or 16-bit operand (reg -1 = the immediate). */
+    static final class MRn extends MemOp {
+        private final int op, size, reg, imm;
         private final boolean writes;
 
-        MR8(Instruction i, int nextEip, int kind, int reg, int imm) {
+        MRn(Instruction i, int nextEip, int kind, int size, int reg, int imm) {
             super(i, nextEip);
             this.op = operation(kind);
             this.writes = writes(kind);
+            this.size = size;
             this.reg = reg;
             this.imm = imm;
         }
@@ -199,25 +202,26 @@ final class AluOps {
         Op run(Executor x) {
             Cpu c = x.cpu;
             int[] g = c.gpr;
-            int src = reg < 0 ? imm : Reg8.get(g, reg);
+            int src = reg < 0 ? imm : PartialRegister.get(g, size, reg);
             int off = ea(g);
             if (!writes) {
-                Alu.binary(x.flags, op, 1, c.read8(seg, off), src);
+                Alu.binary(x.flags, op, size, c.read(size, seg, off), src);
                 return fall(x);
             }
-            int lin = c.linear(seg, off, 1, true);
-            int r = Alu.binary(x.flags, op, 1, c.mmu.read8ForWrite(lin, c.user), src);
-            c.mmu.write8(lin, c.user, r);
+            int lin = c.linear(seg, off, size, true);
+            int r = Alu.binary(x.flags, op, size, c.mmu.readForWrite(lin, size, c.user), src);
+            c.mmu.write(lin, size, c.user, r);
             return fall(x);
         }
     }
 
-    /** INC r32 / DEC r32 (40+r, 48+r, FF /0 /1): CF unchanged. */
-    static final class IncDec32 extends Op {
-        private final int reg, kind, delta;
+    /** INC/DEC of a register (40+r, 48+r, FE/FF /0 /1 mod 3): CF unchanged. */
+    static final class IncDec extends Op {
+        private final int size, reg, kind, delta;
 
-        IncDec32(int eip, int nextEip, int reg, boolean inc) {
+        IncDec(int eip, int nextEip, int size, int reg, boolean inc) {
             super(eip, nextEip);
+            this.size = size;
             this.reg = reg;
             this.kind = inc ? Flags.INC : Flags.DEC;
             this.delta = inc ? 1 : -1;
@@ -226,20 +230,25 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             int[] g = x.cpu.gpr;
-            int v = g[reg];
+            int v = size == 4 ? g[reg] : PartialRegister.get(g, size, reg);
             int r = v + delta;
-            g[reg] = r;
-            x.flags.setIncDec(kind, 4, v, r);
+            if (size == 4) {
+                g[reg] = r;
+            } else {
+                PartialRegister.set(g, size, reg, r);
+            }
+            x.flags.setIncDec(kind, size, v, r);
             return fall(x);
         }
     }
 
-    /** INC/DEC dword [mem] (FF /0 /1). */
-    static final class IncDecM32 extends MemOp {
-        private final int kind, delta;
+    /** INC/DEC of memory (FE/FF /0 /1). */
+    static final class IncDecM extends MemOp {
+        private final int size, kind, delta;
 
-        IncDecM32(Instruction i, int nextEip, boolean inc) {
+        IncDecM(Instruction i, int nextEip, int size, boolean inc) {
             super(i, nextEip);
+            this.size = size;
             this.kind = inc ? Flags.INC : Flags.DEC;
             this.delta = inc ? 1 : -1;
         }
@@ -247,33 +256,106 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int lin = c.linear(seg, ea(c.gpr), 4, true);
-            int v = c.mmu.read32ForWrite(lin, c.user);
+            int lin = c.linear(seg, ea(c.gpr), size, true);
+            int v = c.mmu.readForWrite(lin, size, c.user);
             int r = v + delta;
-            c.mmu.write32(lin, c.user, r);
-            x.flags.setIncDec(kind, 4, v, r);
+            c.mmu.write(lin, size, c.user, r);
+            x.flags.setIncDec(kind, size, v, r);
             return fall(x);
         }
     }
 
-    /** Group 2 on a 32-bit register: count from the immediate, or CL when count is -1 (C1, D1, D3). */
-    static final class Shift32 extends Op {
-        private final int kind, reg, count;
+    /**
+     * Group 2 (ROL ... SAR) on a register or memory operand of 1, 2 or 4 bytes: count from the immediate,
+     * or CL when count is -1 (C0, C1, D0-D3). A masked count of 0 changes nothing, not even the memory.
+     */
+    static final class Shift extends MemOp {
+        private final int kind, size, rm, count;
+        private final boolean memory;
 
-        Shift32(int eip, int nextEip, int kind, int reg, int count) {
-            super(eip, nextEip);
-            this.kind = kind;
-            this.reg = reg;
+        Shift(Instruction i, int nextEip, int size, int count) {
+            super(i, nextEip);
+            this.kind = i.reg;
+            this.size = size;
+            this.rm = i.rm;
             this.count = count;
+            this.memory = i.mod != 3;
         }
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            Cpu c = x.cpu;
+            int[] g = c.gpr;
             int n = count < 0 ? g[Cpu.ECX] : count;
-            if ((n & 0x1f) != 0) {
-                g[reg] = Alu.shift(x.flags, kind, 4, g[reg], n);
+            if (memory) {
+                if ((n & 0x1f) == 0) {
+                    c.read(size, seg, ea(g)); // read, not written, as on the general path
+                } else {
+                    int lin = c.linear(seg, ea(g), size, true);
+                    int v = c.mmu.readForWrite(lin, size, c.user);
+                    c.mmu.write(lin, size, c.user, Alu.shift(x.flags, kind, size, v, n));
+                }
+            } else if ((n & 0x1f) != 0) {
+                if (size == 4) {
+                    g[rm] = Alu.shift(x.flags, kind, 4, g[rm], n);
+                } else {
+                    PartialRegister.set(g, size, rm, Alu.shift(x.flags, kind, size, PartialRegister.get(g, size, rm), n));
+                }
             }
+            return fall(x);
+        }
+    }
+
+    /**
+     * BT/BTS/BTR/BTC with a 32-bit operand: a register with a register or immediate bit offset, or memory
+     * with an immediate offset (0F A3/AB/B3/BB mod 3, 0F BA /4-/7). Only CF changes; the other arithmetic
+     * flags are undefined (SDM Vol. 2A, BT) and stay as they were, as on the general path.
+     */
+    static final class BitTest extends MemOp {
+        /** 0 BT, 1 BTS, 2 BTR, 3 BTC. */
+        private final int kind, rm, offsetReg, imm;
+        private final boolean memory;
+
+        BitTest(Instruction i, int nextEip, int kind, int offsetReg) {
+            super(i, nextEip);
+            this.kind = kind;
+            this.rm = i.rm;
+            this.offsetReg = offsetReg;
+            this.imm = i.imm & 0xff;
+            this.memory = i.mod != 3;
+        }
+
+        @Override
+        Op run(Executor x) {
+            Cpu c = x.cpu;
+            int[] g = c.gpr;
+            int bit = (offsetReg < 0 ? imm : g[offsetReg]) & 31;
+            int lin = 0;
+            int v;
+            if (!memory) {
+                v = g[rm];
+            } else if (kind == 0) {
+                v = c.read32(seg, ea(g));
+            } else {
+                lin = c.linear(seg, ea(g), 4, true);
+                v = c.mmu.read32ForWrite(lin, c.user);
+            }
+            int r = switch (kind) {
+                case 1 -> v | (1 << bit);
+                case 2 -> v & ~(1 << bit);
+                case 3 -> v ^ (1 << bit);
+                default -> v;
+            };
+            if (kind != 0) {
+                if (memory) {
+                    c.mmu.write32(lin, c.user, r);
+                } else {
+                    g[rm] = r;
+                }
+            }
+            Flags f = x.flags;
+            f.materialize();
+            f.bits = ((v >>> bit) & 1) != 0 ? f.bits | Flags.CF : f.bits & ~Flags.CF;
             return fall(x);
         }
     }

@@ -55,8 +55,8 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
     private int seenGeneration;
     private int seenCsBase;
 
-    /** Compiled ops and decodes (statistics for tests and benchmarks). */
-    long compiled;
+    /** Ops compiled (decodes) and lookups by address (statistics for tests and benchmarks). */
+    long compiled, lookups;
 
     CodeCache(Executor executor) {
         this.executor = executor;
@@ -71,6 +71,7 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
 
     /** The op at CS:eip. Faults as an instruction fetch would (#PF with CR2, #GP for a too-long instruction). */
     Op lookup(int eip) {
+        lookups++;
         int csBase = cpu.segBase[Cpu.CS];
         if (mmu.epoch != seenEpoch || generation != seenGeneration || csBase != seenCsBase) {
             forget();
@@ -245,6 +246,11 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         while (liveCount > 0) {
             drop(pages[livePfns[liveCount - 1]]);
         }
+    }
+
+    /** One line of statistics (benchmarks, tuning). */
+    public String statistics() {
+        return String.format("code cache: %d lookups, %d ops compiled, %d pages cached", lookups, compiled, liveCount);
     }
 
     /** Pages currently holding ops (for tests). */

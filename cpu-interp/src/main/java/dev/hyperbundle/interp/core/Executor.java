@@ -44,7 +44,11 @@ public final class Executor implements CodeSource {
 
     /** Releases the code cache (it watches guest pages). */
     public void close() {
+        if (Boolean.getBoolean("hyperbundle.interp.statistics")) {
+            System.err.printf("hyperbundle interp: %d instructions; %s%n", retired, code.statistics());
+        }
         code.close();
+        cpu.mmu.close();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hyperbundle.interp.core;
 import dev.hyperbundle.memory.MemoryRegion;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import dev.hyperbundle.memory.WriteTracker;
 import java.util.Arrays;
 
 /**
@@ -11,11 +12,13 @@ import java.util.Arrays;
  * faults with the exact error code and CR2 (SDM Vol. 3A, 4.7).
  *
  * <p>TLB keys are {@code linearPage << 1 | user}: an entry answers for one privilege class (user =
- * CPL 3 data access). The write tag is set only when the page is writable for that class, already
- * dirty and RAM, so a fast write needs no further checks. Paging off fills the same TLB with the
- * identity mapping.
+ * CPL 3 data access). The writable tag says the page may be written by that class (PTE dirty already
+ * set); the write tag, which the store fast path checks, says moreover that it is RAM whose
+ * {@link WriteTracker} flag is exactly DIRTY (dirty and not watched by a code cache), so a fast store
+ * needs no further checks and no report; the tracker revokes it when it watches the page or clears the
+ * dirty flags. Paging off fills the same TLB with the identity mapping.
  */
-public final class Mmu {
+public final class Mmu implements WriteTracker.WriteAccessListener {
     private static final int TLB_BITS = 10;
     private static final int TLB_SIZE = 1 << TLB_BITS;
     private static final int TLB_MASK = TLB_SIZE - 1;
@@ -26,6 +29,7 @@ public final class Mmu {
     private final PhysicalBus phys;
     private final int[] readTag = new int[TLB_SIZE];
     private final int[] writeTag = new int[TLB_SIZE];
+    private final int[] writableTag = new int[TLB_SIZE];
     /**
      * Host address of each entry's page. Accesses go through one segment spanning the whole address
      * space, so the hot path has no per-region segment to load and check; the entries only ever point
@@ -52,6 +56,21 @@ public final class Mmu {
     public Mmu(PhysicalBus phys) {
         this.phys = phys;
         flushAll();
+        phys.tracker.addWriteAccessListener(this);
+    }
+
+    /** Leaves the write tracker (the vCPU is closed). */
+    public void close() {
+        phys.tracker.removeWriteAccessListener(this);
+    }
+
+    @Override
+    public void revokeWriteAccess(long page) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (page < 0 || frame[i] == page) {
+                writeTag[i] = -1;
+            }
+        }
     }
 
     public PhysicalBus physical() {
@@ -83,6 +102,7 @@ public final class Mmu {
             if (!global[i]) {
                 readTag[i] = -1;
                 writeTag[i] = -1;
+                writableTag[i] = -1;
             }
         }
     }
@@ -91,6 +111,7 @@ public final class Mmu {
         epoch++;
         Arrays.fill(readTag, -1);
         Arrays.fill(writeTag, -1);
+        Arrays.fill(writableTag, -1);
         Arrays.fill(global, false);
     }
 
@@ -100,6 +121,7 @@ public final class Mmu {
         int i = (linear >>> 12) & TLB_MASK;
         readTag[i] = -1;
         writeTag[i] = -1;
+        writableTag[i] = -1;
         global[i] = false;
     }
 
@@ -142,17 +164,16 @@ public final class Mmu {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user)) {
             HOST.set(ValueLayout.JAVA_BYTE, hostAddress[i] + (lin & 0xfff), (byte) value);
-            phys.written(frame[i] << 12);
             return;
         }
         phys.write8(translate(lin, true, user), value);
+        promote(lin, user);
     }
 
     public void write16(int lin, int user, int value) {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) != 0xfff) {
             HOST.set(PhysicalBus.LE16, hostAddress[i] + (lin & 0xfff), (short) value);
-            phys.written(frame[i] << 12);
             return;
         }
         if ((lin & 0xfff) == 0xfff) {
@@ -163,13 +184,13 @@ public final class Mmu {
             return;
         }
         phys.write16(translate(lin, true, user), value);
+        promote(lin, user);
     }
 
     public void write32(int lin, int user, int value) {
         int i = (lin >>> 12) & TLB_MASK;
         if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) <= 0xffc) {
             HOST.set(PhysicalBus.LE32, hostAddress[i] + (lin & 0xfff), value);
-            phys.written(frame[i] << 12);
             return;
         }
         if ((lin & 0xfff) > 0xffc) {
@@ -182,6 +203,7 @@ public final class Mmu {
             return;
         }
         phys.write32(translate(lin, true, user), value);
+        promote(lin, user);
     }
 
     /**
@@ -207,6 +229,45 @@ public final class Mmu {
         return read8(lin, user);
     }
 
+    /** As {@link #read32ForWrite}, two bytes. */
+    public int read16ForWrite(int lin, int user) {
+        int i = (lin >>> 12) & TLB_MASK;
+        if (writeTag[i] == ((lin >>> 12) << 1 | user) && (lin & 0xfff) != 0xfff) {
+            return HOST.get(PhysicalBus.LE16, hostAddress[i] + (lin & 0xfff)) & 0xffff;
+        }
+        checkWrite(lin, 2, user);
+        return read16(lin, user);
+    }
+
+    /** The read of a read-modify-write of size bytes (1, 2, 4); see {@link #read32ForWrite}. */
+    public int readForWrite(int lin, int size, int user) {
+        return switch (size) {
+            case 1 -> read8ForWrite(lin, user);
+            case 2 -> read16ForWrite(lin, user);
+            default -> read32ForWrite(lin, user);
+        };
+    }
+
+    /** A store of size bytes (1, 2, 4). */
+    public void write(int lin, int size, int user, int value) {
+        switch (size) {
+            case 1 -> write8(lin, user, value);
+            case 2 -> write16(lin, user, value);
+            default -> write32(lin, user, value);
+        }
+    }
+
+    /** After a reported store: once the page is exactly DIRTY, further stores to it may take the fast path. */
+    private void promote(int lin, int user) {
+        int i = (lin >>> 12) & TLB_MASK;
+        int key = (lin >>> 12) << 1 | user;
+        int pfn = frame[i];
+        if (writableTag[i] == key && hostAddress[i] != 0 && pfn < phys.trackFlags.length
+                && phys.trackFlags[pfn] == WriteTracker.DIRTY) {
+            writeTag[i] = key;
+        }
+    }
+
     /** Checks that a write to [lin, lin+size) would succeed (for instructions that must not fault halfway). */
     public void checkWrite(int lin, int size, int user) {
         translate(lin, true, user);
@@ -226,7 +287,7 @@ public final class Mmu {
         int vpn = lin >>> 12;
         int i = vpn & TLB_MASK;
         int key = vpn << 1 | user;
-        if (readTag[i] == key && (!write || writeTag[i] == key)) {
+        if (readTag[i] == key && (!write || writableTag[i] == key)) {
             return frame[i] << 12 | (lin & 0xfff);
         }
         if (!paging) {
@@ -293,10 +354,14 @@ public final class Mmu {
         global[i] = isGlobal;
         if (r != null) {
             hostAddress[i] = r.segment().address() + (Integer.toUnsignedLong(pa) - r.base());
-            writeTag[i] = writable && !r.readOnly() ? key : -1;
+            boolean canWrite = writable && !r.readOnly();
+            writableTag[i] = canWrite ? key : -1;
+            // Fast stores only where nothing needs to hear of them (see the class comment).
+            writeTag[i] = canWrite && pfn < phys.trackFlags.length && phys.trackFlags[pfn] == WriteTracker.DIRTY ? key : -1;
         } else {
             hostAddress[i] = 0;
             writeTag[i] = -1;
+            writableTag[i] = writable ? key : -1;
             readTag[i] = -1; // MMIO: never cached, every access goes to the bus
         }
     }

@@ -3,8 +3,8 @@ package dev.hyperbundle.interp.core;
 import dev.hyperbundle.interp.decoder.Instruction;
 
 /**
- * Specialized data movement ops of 32-bit code: MOV in its register, memory and immediate forms (32- and
- * 8-bit), LEA, MOVZX/MOVSX, CMOVcc, SETcc, XCHG of registers, BSWAP, CDQ, CWDE and NOP. None of them
+ * Specialized data movement ops of 32-bit code: MOV in its register, memory and immediate forms (32-,
+ * 16- and 8-bit), LEA, MOVZX/MOVSX, CMOVcc, SETcc, XCHG of registers, BSWAP, CDQ, CWDE and NOP. None of them
  * changes the flags; each writes its destination only after its memory access succeeded.
  */
 final class MoveOps {
@@ -83,12 +83,13 @@ final class MoveOps {
         }
     }
 
-    /** MOV r8, r8 or MOV r8, imm8 (88/8A mod 3, B0+r, C6 mod 3; src -1 = the immediate). */
-    static final class RR8 extends Op {
-        private final int dst, src, imm;
+    /** MOV r, r or MOV r, imm of 8 or 16 bits (88/8A mod 3, B0+r, C6/C7 mod 3; src -1 = the immediate). */
+    static final class RRn extends Op {
+        private final int size, dst, src, imm;
 
-        RR8(int eip, int nextEip, int dst, int src, int imm) {
+        RRn(int eip, int nextEip, int size, int dst, int src, int imm) {
             super(eip, nextEip);
+            this.size = size;
             this.dst = dst;
             this.src = src;
             this.imm = imm;
@@ -97,17 +98,18 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             int[] g = x.cpu.gpr;
-            Reg8.set(g, dst, src < 0 ? imm : Reg8.get(g, src));
+            PartialRegister.set(g, size, dst, src < 0 ? imm : PartialRegister.get(g, size, src));
             return fall(x);
         }
     }
 
-    /** MOV r8, [mem] (8A, A0). */
-    static final class Load8 extends MemOp {
-        private final int reg;
+    /** MOV r, [mem] of 8 or 16 bits (8A, 8B, A0, A1). */
+    static final class Loadn extends MemOp {
+        private final int size, reg;
 
-        Load8(Instruction i, int nextEip, int reg) {
+        Loadn(Instruction i, int nextEip, int size, int reg) {
             super(i, nextEip);
+            this.size = size;
             this.reg = reg;
         }
 
@@ -115,17 +117,18 @@ final class MoveOps {
         Op run(Executor x) {
             Cpu c = x.cpu;
             int[] g = c.gpr;
-            Reg8.set(g, reg, c.read8(seg, ea(g)));
+            PartialRegister.set(g, size, reg, c.read(size, seg, ea(g)));
             return fall(x);
         }
     }
 
-    /** MOV [mem], r8 or MOV [mem], imm8 (88, A2, C6; reg -1 = the immediate). */
-    static final class Store8 extends MemOp {
-        private final int reg, imm;
+    /** MOV [mem], r or MOV [mem], imm of 8 or 16 bits (88, 89, A2, A3, C6, C7; reg -1 = the immediate). */
+    static final class Storen extends MemOp {
+        private final int size, reg, imm;
 
-        Store8(Instruction i, int nextEip, int reg, int imm) {
+        Storen(Instruction i, int nextEip, int size, int reg, int imm) {
             super(i, nextEip);
+            this.size = size;
             this.reg = reg;
             this.imm = imm;
         }
@@ -134,7 +137,7 @@ final class MoveOps {
         Op run(Executor x) {
             Cpu c = x.cpu;
             int[] g = c.gpr;
-            c.write8(seg, ea(g), reg < 0 ? imm : Reg8.get(g, reg));
+            c.write(size, seg, ea(g), reg < 0 ? imm : PartialRegister.get(g, size, reg));
             return fall(x);
         }
     }
@@ -180,7 +183,7 @@ final class MoveOps {
                 v = memory ? c.read16(seg, ea(g)) : g[rm] & 0xffff;
                 g[reg] = signed ? (short) v : v;
             } else {
-                v = memory ? c.read8(seg, ea(g)) : Reg8.get(g, rm);
+                v = memory ? c.read8(seg, ea(g)) : PartialRegister.get8(g, rm);
                 g[reg] = signed ? (byte) v : v;
             }
             return fall(x);
@@ -231,7 +234,7 @@ final class MoveOps {
             if (memory) {
                 c.write8(seg, ea(c.gpr), v);
             } else {
-                Reg8.set(c.gpr, rm, v);
+                PartialRegister.set8(c.gpr, rm, v);
             }
             return fall(x);
         }
