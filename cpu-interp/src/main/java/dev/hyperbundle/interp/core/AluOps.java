@@ -43,7 +43,7 @@ final class AluOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             int r = Alu.binary(x.flags, op, 4, g[dst], g[src]);
             if (writes) {
                 g[dst] = r;
@@ -67,7 +67,7 @@ final class AluOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             int r = Alu.binary(x.flags, op, 4, g[dst], imm);
             if (writes) {
                 g[dst] = r;
@@ -91,7 +91,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int v = c.read32(seg, ea(g));
             int r = Alu.binary(x.flags, op, 4, g[reg], v);
             if (writes) {
@@ -117,7 +117,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int src = g[reg] + imm; // one of the two is 0
             int off = ea(g);
             if (!writes) {
@@ -148,7 +148,7 @@ final class AluOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             int b = src < 0 ? imm : PartialRegister.get(g, size, src);
             int r = Alu.binary(x.flags, op, size, PartialRegister.get(g, size, dst), b);
             if (writes) {
@@ -174,7 +174,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int v = c.read(size, seg, ea(g));
             int r = Alu.binary(x.flags, op, size, PartialRegister.get(g, size, reg), v);
             if (writes) {
@@ -201,7 +201,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int src = reg < 0 ? imm : PartialRegister.get(g, size, reg);
             int off = ea(g);
             if (!writes) {
@@ -229,7 +229,7 @@ final class AluOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             int v = size == 4 ? g[reg] : PartialRegister.get(g, size, reg);
             int r = v + delta;
             if (size == 4) {
@@ -256,7 +256,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int lin = c.linear(seg, ea(c.gpr), size, true);
+            int lin = c.linear(seg, ea(x.gpr), size, true);
             int v = c.mmu.readForWrite(lin, size, c.user);
             int r = v + delta;
             c.mmu.write(lin, size, c.user, r);
@@ -285,7 +285,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int n = count < 0 ? g[Cpu.ECX] : count;
             if (memory) {
                 if ((n & 0x1f) == 0) {
@@ -328,7 +328,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int bit = (offsetReg < 0 ? imm : g[offsetReg]) & 31;
             int lin = 0;
             int v;
@@ -375,7 +375,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int v = memory ? c.read32(seg, ea(g)) : g[rm];
             switch (kind) {
                 case 2 -> g[rm] = ~v;
@@ -409,7 +409,7 @@ final class AluOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int v = memory ? c.read32(seg, ea(g)) : g[rm];
             g[reg] = MulDiv.imul2(c, 4, useImm ? imm : g[reg], v);
             return fall(x);

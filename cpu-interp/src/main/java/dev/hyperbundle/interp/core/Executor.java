@@ -13,6 +13,8 @@ import dev.hyperbundle.interp.decoder.Instruction;
  */
 public final class Executor implements CodeSource {
     final Cpu cpu;
+    /** cpu.gpr, one load closer for the ops. */
+    final int[] gpr;
     final Flags flags;
     final Descriptors descriptors;
     final EventDelivery events;
@@ -31,6 +33,7 @@ public final class Executor implements CodeSource {
 
     public Executor(Cpu cpu, SystemInstructions system) {
         this.cpu = cpu;
+        this.gpr = cpu.gpr;
         this.flags = cpu.flags;
         this.descriptors = system.descriptors;
         this.events = system.events;

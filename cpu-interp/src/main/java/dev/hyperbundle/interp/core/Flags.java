@@ -115,18 +115,38 @@ public final class Flags {
         };
     }
 
-    /** The full EFLAGS value, arithmetic flags evaluated. */
+    /** The full EFLAGS value, arithmetic flags evaluated (the rules of {@link #cf()} ... {@link #of()} in one pass). */
     public int get() {
         if (op == NONE) {
             return bits;
         }
-        int f = bits & ~ARITH;
-        if (cf()) f |= CF;
-        if (pf()) f |= PF;
-        if (af()) f |= AF;
-        if (zf()) f |= ZF;
-        if (sf()) f |= SF;
-        if (of()) f |= OF;
+        int m = mask();
+        int sign = signBit();
+        int f = (bits & ~ARITH) | PARITY[result & 0xff];
+        if ((result & m) == 0) f |= ZF;
+        if ((result & sign) != 0) f |= SF;
+        if (op == LOGIC) {
+            return f;
+        }
+        if (((dst ^ src ^ result) & 0x10) != 0) f |= AF;
+        boolean c;
+        boolean o;
+        switch (op) {
+            case ADD, ADC, INC -> o = ((dst ^ result) & (src ^ result) & sign) != 0;
+            default -> o = ((dst ^ src) & (dst ^ result) & sign) != 0;
+        }
+        int d = dst & m;
+        int s = src & m;
+        int r = result & m;
+        switch (op) {
+            case ADD -> c = Integer.compareUnsigned(r, d) < 0;
+            case ADC -> c = Integer.compareUnsigned(r, d) < 0 || (r == d && s != 0);
+            case SUB -> c = Integer.compareUnsigned(d, s) < 0;
+            case SBB -> c = Integer.compareUnsigned(d, s) < 0 || (d == s && ((d - s - r) & m) != 0);
+            default -> c = carryIn; // INC, DEC
+        }
+        if (c) f |= CF;
+        if (o) f |= OF;
         return f;
     }
 

@@ -86,7 +86,7 @@ final class FlowOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int target = memory ? c.read32(seg, ea(c.gpr)) : c.gpr[rm];
+            int target = memory ? c.read32(seg, ea(x.gpr)) : x.gpr[rm];
             if (call) {
                 c.push(4, nextEip);
             }
@@ -111,9 +111,9 @@ final class FlowOps {
         Op run(Executor x) {
             Cpu c = x.cpu;
             int v = switch (form) {
-                case REGISTER -> c.gpr[reg];
+                case REGISTER -> x.gpr[reg];
                 case IMMEDIATE -> imm;
-                default -> c.read32(seg, ea(c.gpr));
+                default -> c.read32(seg, ea(x.gpr));
             };
             c.push(4, v);
             return fall(x);
@@ -132,7 +132,7 @@ final class FlowOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            c.gpr[reg] = c.pop(4);
+            x.gpr[reg] = c.pop(4);
             return fall(x);
         }
     }
@@ -146,10 +146,10 @@ final class FlowOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int bp = c.stack32() ? c.gpr[Cpu.EBP] : c.gpr[Cpu.EBP] & 0xffff;
+            int bp = c.stack32() ? x.gpr[Cpu.EBP] : x.gpr[Cpu.EBP] & 0xffff;
             int v = c.read32(Cpu.SS, bp);
             c.setSp(bp + 4);
-            c.gpr[Cpu.EBP] = v;
+            x.gpr[Cpu.EBP] = v;
             return fall(x);
         }
     }

@@ -257,6 +257,50 @@ public final class Mmu implements WriteTracker.WriteAccessListener {
         }
     }
 
+    /**
+     * The host address of linear address lin for reading up to the end of its page, or 0 when the page is
+     * not RAM or ROM (MMIO). Faults as a read would. For bulk string instructions.
+     */
+    long hostForRead(int lin, int user) {
+        int i = (lin >>> 12) & TLB_MASK;
+        int key = (lin >>> 12) << 1 | user;
+        if (readTag[i] != key) {
+            translate(lin, false, user);
+            if (readTag[i] != key) {
+                return 0;
+            }
+        }
+        return hostAddress[i] + (lin & 0xfff);
+    }
+
+    /**
+     * The host address of linear address lin for writing up to the end of its page without reporting the
+     * writes, or 0 when the writes must be reported (a watched page) or go to the bus. Faults as a write
+     * would; marks the page dirty. For bulk string instructions.
+     */
+    long hostForWrite(int lin, int user) {
+        int i = (lin >>> 12) & TLB_MASK;
+        int key = (lin >>> 12) << 1 | user;
+        if (writeTag[i] != key) {
+            translate(lin, true, user);
+            int pfn = frame[i];
+            if (writableTag[i] == key && hostAddress[i] != 0 && pfn < phys.trackFlags.length
+                    && (phys.trackFlags[pfn] & WriteTracker.WATCHED) == 0) {
+                phys.tracker.written(pfn);
+                promote(lin, user);
+            }
+            if (writeTag[i] != key) {
+                return 0;
+            }
+        }
+        return hostAddress[i] + (lin & 0xfff);
+    }
+
+    /** The whole address space as one segment, for host addresses from {@link #hostForRead}/{@link #hostForWrite}. */
+    static MemorySegment host() {
+        return HOST;
+    }
+
     /** After a reported store: once the page is exactly DIRTY, further stores to it may take the fast path. */
     private void promote(int lin, int user) {
         int i = (lin >>> 12) & TLB_MASK;

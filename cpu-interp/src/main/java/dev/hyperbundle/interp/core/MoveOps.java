@@ -23,7 +23,7 @@ final class MoveOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             g[dst] = g[src];
             return fall(x);
         }
@@ -41,7 +41,7 @@ final class MoveOps {
 
         @Override
         Op run(Executor x) {
-            x.cpu.gpr[dst] = imm;
+            x.gpr[dst] = imm;
             return fall(x);
         }
     }
@@ -58,7 +58,7 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             g[reg] = c.read32(seg, ea(g));
             return fall(x);
         }
@@ -77,7 +77,7 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             c.write32(seg, ea(g), g[reg] + imm);
             return fall(x);
         }
@@ -97,7 +97,7 @@ final class MoveOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             PartialRegister.set(g, size, dst, src < 0 ? imm : PartialRegister.get(g, size, src));
             return fall(x);
         }
@@ -116,7 +116,7 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             PartialRegister.set(g, size, reg, c.read(size, seg, ea(g)));
             return fall(x);
         }
@@ -136,7 +136,7 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             c.write(size, seg, ea(g), reg < 0 ? imm : PartialRegister.get(g, size, reg));
             return fall(x);
         }
@@ -153,7 +153,7 @@ final class MoveOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             g[reg] = ea(g);
             return fall(x);
         }
@@ -177,7 +177,7 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int v;
             if (word) {
                 v = memory ? c.read16(seg, ea(g)) : g[rm] & 0xffff;
@@ -206,7 +206,7 @@ final class MoveOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int[] g = c.gpr;
+            int[] g = x.gpr;
             int v = memory ? c.read32(seg, ea(g)) : g[rm];
             if (x.flags.condition(cc)) {
                 g[reg] = v;
@@ -232,9 +232,9 @@ final class MoveOps {
             Cpu c = x.cpu;
             int v = x.flags.condition(cc) ? 1 : 0;
             if (memory) {
-                c.write8(seg, ea(c.gpr), v);
+                c.write8(seg, ea(x.gpr), v);
             } else {
-                PartialRegister.set8(c.gpr, rm, v);
+                PartialRegister.set8(x.gpr, rm, v);
             }
             return fall(x);
         }
@@ -252,7 +252,7 @@ final class MoveOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             int t = g[a];
             g[a] = g[b];
             g[b] = t;
@@ -273,7 +273,7 @@ final class MoveOps {
 
         @Override
         Op run(Executor x) {
-            int[] g = x.cpu.gpr;
+            int[] g = x.gpr;
             switch (kind) {
                 case BSWAP -> g[reg] = Integer.reverseBytes(g[reg]);
                 case CDQ -> g[Cpu.EDX] = g[Cpu.EAX] >> 31;

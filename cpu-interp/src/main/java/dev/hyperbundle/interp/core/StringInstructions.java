@@ -13,10 +13,12 @@ final class StringInstructions {
 
     private final Executor x;
     private final Cpu cpu;
+    private final BulkStrings bulk;
 
     StringInstructions(Executor x) {
         this.x = x;
         this.cpu = x.cpu;
+        this.bulk = new BulkStrings(x);
     }
 
     void execute(Instruction i) {
@@ -40,6 +42,16 @@ final class StringInstructions {
         if (i.rep == Instruction.REP_NONE) {
             iteration(kind, size, srcSeg, step, a32);
             return;
+        }
+        if (a32 && (kind == 2 || kind == 4)) {
+            int n = bulk.run(kind == 2, size, srcSeg);
+            if (n > 0) {
+                x.retired += n - 1; // the op itself counts one
+                if (cpu.gpr[1] != 0) {
+                    cpu.eip = i.eip; // not finished: go on in the next step
+                }
+                return;
+            }
         }
         boolean compares = kind == 3 || kind == 6;
         for (int n = 0; n < BURST; n++) {

@@ -219,8 +219,8 @@ class CodeCacheTest {
 
     @Test
     void evictionKeepsInvalidationWorking() {
-        // Calls a "ret" at the start of 1100 pages (more than the cache holds), then rewrites the first one.
-        int first = 0x100000, pages = 1100;
+        // Calls a "ret" at the start of 2200 pages (more than the cache holds: 2048), then rewrites the first one.
+        int first = 0x100000, pages = 2200;
         Asm a = new Asm().mov(Asm.ESI, first).mov(Asm.ECX, pages)
                 .b(0xFF, 0xD6) // L: call esi
                 .b(0x81, 0xC6).d(0x1000) // add esi, 0x1000
@@ -229,7 +229,7 @@ class CodeCacheTest {
                 .b(0x89, 0xC3) // mov ebx, eax
                 .b(0xC7, 0x05).d(first + 1).d(9) // patch its immediate
                 .b(0xFF, 0xD6).hlt();
-        try (DirectMachine m = new DirectMachine(8 << 20)) {
+        try (DirectMachine m = new DirectMachine(16 << 20)) {
             m.load(CODE, a.bytes());
             for (int p = 0; p < pages; p++) {
                 m.load(first + p * 0x1000, p == 0 ? returns(1) : new byte[] {(byte) 0xC3});
