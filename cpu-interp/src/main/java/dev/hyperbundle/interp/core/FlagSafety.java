@@ -55,5 +55,9 @@ final class FlagSafety {
         set(REG | MEM, 0x1A3, 0x1AF, 0x1B6, 0x1B7, 0x1BC, 0x1BD, 0x1BE, 0x1BF); // BT, IMUL, MOVZX/MOVSX, BSF/BSR
         set(REG, 0x1A4, 0x1A5, 0x1AB, 0x1AC, 0x1AD, 0x1B3, 0x1BA, 0x1BB, 0x1C0, 0x1C1);
         range(REG | MEM, 0x1C8, 0x1CF); // BSWAP
+        // x87: #NM/#MF are raised before anything changes; only FCOMI/FUCOMI(P) write EFLAGS, at their end,
+        // and an unmasked x87 exception is reported at the next x87 instruction (SDM Vol. 1, 8.6).
+        range(REG | MEM, 0xD8, 0xDF);
+        set(REG | MEM, 0x9B); // FWAIT
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * decompressor finish and the kernel turn paging on. Skipped when the image is missing.
  */
 class TinyLinuxBootTest {
-    private static final Path IMAGE = Path.of("/work/shared/guests/tiny/bzImage");
+    /** ../shared/guests beside the repository (the module directory is the working directory of its tests). */
+    private static final Path IMAGE = Path.of(System.getProperty("hyperbundle.guests", "../../shared/guests"), "tiny/bzImage");
 
     @Test
     void decompressesAndEntersPagedKernel() throws Exception {
