@@ -72,7 +72,7 @@ public abstract class BackendSuite {
         return exec(setup(flagsIn, regValuePairs).x(instruction));
     }
 
-    /** EFLAGS = flagsIn, then the registers: the start of most programs. */
+    /** EFLAGS = flagsIn (PUSH imm32; POPFD: the dword below ESP is used), then the registers: the start of most programs. */
     protected static Asm setup(int flagsIn, int... regValuePairs) {
         if (regValuePairs.length % 2 != 0) {
             throw new IllegalArgumentException("register, value pairs expected");
@@ -96,6 +96,34 @@ public abstract class BackendSuite {
     protected static void assertExit(TestRun r, int code) {
         assertEquals(TestExit.DONE, r.exit(), () -> "the guest should write its exit code: " + describe(r));
         assertHex(code, r.exitCode(), "exit code");
+    }
+
+    /**
+     * The guest ended in the {@link FaultRecorder}'s handler after exactly one event: {@code vector}, with
+     * {@code eip} as the pushed return address (the faulting instruction for faults, the next one for
+     * traps) and the kit's code selector.
+     */
+    protected static void assertException(TestRun r, int vector, int eip) {
+        assertHalted(r);
+        assertHex(vector, FaultRecorder.vector(r), "vector; " + describe(r));
+        assertHex(1, FaultRecorder.count(r), "events delivered");
+        assertHex(eip, FaultRecorder.stack(r, 0), "pushed EIP");
+        assertHex(TestGuest.CODE32, FaultRecorder.stack(r, 1) & 0xffff, "pushed CS");
+    }
+
+    /** As {@link #assertException(TestRun, int, int)} for an exception that pushes an error code. */
+    protected static void assertException(TestRun r, int vector, int errorCode, int eip) {
+        assertHalted(r);
+        assertHex(vector, FaultRecorder.vector(r), "vector; " + describe(r));
+        assertHex(1, FaultRecorder.count(r), "events delivered");
+        assertHex(errorCode, FaultRecorder.stack(r, 0), "error code");
+        assertHex(eip, FaultRecorder.stack(r, 1), "pushed EIP");
+        assertHex(TestGuest.CODE32, FaultRecorder.stack(r, 2) & 0xffff, "pushed CS");
+    }
+
+    /** Flat protected mode with the {@link FaultRecorder}'s IDT: code, then HLT. */
+    protected static TestGuest recording(Asm code) {
+        return FaultRecorder.install(pm(code));
     }
 
     protected static void assertHex(int expected, int actual, String what) {
