@@ -37,13 +37,23 @@ public final class FaultRecorder {
         for (int i = 0; i < 5; i++) {
             common.b(0xFF, 0x74, 0x24, 4 * i).b(0x36, 0x8F, 0x05).d(STACK + 4 * i); // push dword [esp+4i]; pop dword ss:[STACK+4i]
         }
-        common.hlt();
+        common.b(0xFA).hlt(); // cli (a trap gate keeps IF set; the kit ends a run at HLT with IF clear); hlt
         return guest.load(IDT, SystemTables.table(gates)).load(STUBS, stubs.bytes()).load(COMMON, common.bytes())
                 .load(RECORD, new byte[36])
                 .state(s -> {
                     s.idtBase = IDT;
                     s.idtLimit = 256 * 8 - 1;
                 });
+    }
+
+    /** The guest with its IDT entry for {@code vector} replaced (e.g. a trap gate, or 0 for not present). */
+    public static TestGuest gate(TestGuest guest, int vector, long descriptor) {
+        return guest.load(IDT + 8 * vector, SystemTables.table(descriptor));
+    }
+
+    /** The recording handler's gate for {@code vector}, with another type or DPL. */
+    public static long recordingGate(int vector, int type, int dpl) {
+        return SystemTables.gate(TestGuest.CODE32, STUBS + 16 * vector, type, dpl);
     }
 
     /** The vector of the (last) recorded event. */
