@@ -121,6 +121,35 @@ public abstract class BackendSuite {
         assertHex(TestGuest.CODE32, FaultRecorder.stack(r, 2) & 0xffff, "pushed CS");
     }
 
+    /** No error code, for {@link #assertUserException}. */
+    protected static final int NO_ERROR_CODE = -1;
+
+    /**
+     * The guest ended in the {@link FaultRecorder}'s handler after exactly one event from ring 3 (a
+     * {@link UserMode} guest): the frame on the TSS's ring-0 stack holds [error code,] EIP, the ring-3 CS,
+     * EFLAGS, the ring-3 ESP and SS.
+     */
+    protected static void assertUserException(TestRun r, int vector, int errorCode, int eip, int userEsp) {
+        assertHalted(r);
+        assertHex(vector, FaultRecorder.vector(r), "vector; " + describe(r));
+        assertHex(1, FaultRecorder.count(r), "events delivered");
+        int i = 0;
+        if (errorCode != NO_ERROR_CODE) {
+            assertHex(errorCode, FaultRecorder.stack(r, i++), "error code");
+        }
+        assertHex(eip, FaultRecorder.stack(r, i++), "pushed EIP");
+        assertHex(UserMode.USER_CS, FaultRecorder.stack(r, i++) & 0xffff, "pushed CS");
+        i++; // EFLAGS
+        assertHex(userEsp, FaultRecorder.stack(r, i++), "pushed ESP");
+        assertHex(UserMode.USER_SS, FaultRecorder.stack(r, i) & 0xffff, "pushed SS");
+        assertHex(UserMode.ESP0 - 4 * (i + 1), FaultRecorder.esp(r), "handler ESP: the TSS's ESP0 less the frame");
+    }
+
+    /** The EFLAGS pushed by an event from ring 3 (see {@link #assertUserException}). */
+    protected static int userFlags(TestRun r, boolean errorCode) {
+        return FaultRecorder.stack(r, errorCode ? 3 : 2);
+    }
+
     /** Flat protected mode with the {@link FaultRecorder}'s IDT: code, then HLT. */
     protected static TestGuest recording(Asm code) {
         return FaultRecorder.install(pm(code));

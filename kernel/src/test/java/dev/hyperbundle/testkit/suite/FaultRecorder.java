@@ -5,15 +5,17 @@ import dev.hyperbundle.testkit.TestRun;
 
 /**
  * An IDT whose 256 interrupt gates all lead to a recording handler that halts: it stores the vector, the
- * EFLAGS and ESP it was entered with, and the top five dwords of its stack (the exception frame: error
+ * EFLAGS and ESP it was entered with, and the top six dwords of its stack (the exception frame: error
  * code if any, EIP, CS, EFLAGS, and for a privilege change ESP and SS), without touching a general
  * register, so the final state still holds the registers of the faulting code. Its memory accesses use
  * SS (the handler's own, flat stack segment), so a test may leave DS, ES, FS, GS as it likes.
  */
 public final class FaultRecorder {
     public static final int IDT = 0x2000, STUBS = 0x14000, COMMON = 0x15000, RECORD = 0x3f000;
-    private static final int VECTOR = RECORD, STACK = RECORD + 4, ESP = RECORD + 24, FLAGS = RECORD + 28,
-            COUNT = RECORD + 32;
+    /** The dwords of the handler's stack it records: the largest frame, error code to SS. */
+    static final int FRAME = 6;
+    private static final int VECTOR = RECORD, STACK = RECORD + 4, ESP = STACK + 4 * FRAME, FLAGS = ESP + 4,
+            COUNT = FLAGS + 4;
 
     private FaultRecorder() {
     }
@@ -34,12 +36,12 @@ public final class FaultRecorder {
         Asm common = new Asm(COMMON).b(0x9C, 0x36, 0x8F, 0x05).d(FLAGS) // pushfd; pop dword ss:[FLAGS]
                 .b(0x36, 0xFF, 0x05).d(COUNT) // inc dword ss:[COUNT]
                 .b(0x36, 0x89, 0x25).d(ESP); // mov ss:[ESP], esp
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < FRAME; i++) {
             common.b(0xFF, 0x74, 0x24, 4 * i).b(0x36, 0x8F, 0x05).d(STACK + 4 * i); // push dword [esp+4i]; pop dword ss:[STACK+4i]
         }
         common.b(0xFA).hlt(); // cli (a trap gate keeps IF set; the kit ends a run at HLT with IF clear); hlt
         return guest.load(IDT, SystemTables.table(gates)).load(STUBS, stubs.bytes()).load(COMMON, common.bytes())
-                .load(RECORD, new byte[36])
+                .load(RECORD, new byte[COUNT + 4 - RECORD])
                 .state(s -> {
                     s.idtBase = IDT;
                     s.idtLimit = 256 * 8 - 1;
