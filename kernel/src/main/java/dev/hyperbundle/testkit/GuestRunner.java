@@ -56,15 +56,14 @@ public final class GuestRunner {
                     }
                     CpuBackend target = n++ % 2 == 0 ? switchPlan.to() : backend;
                     loop.callParked("switch", () -> {
-                        Vcpu old = loop.vcpu();
-                        X86CpuState s = new X86CpuState();
-                        old.saveState(s);
-                        Vcpu next = target.createVcpu(new PlatformVcpuContext(0, platform));
-                        next.loadState(s);
-                        loop.retire(old);
-                        old.close();
-                        loop.setVcpu(next);
-                        harness.switches++; // on the vCPU thread, which reports the run
+                        // After the loop ended, callParked runs this on our thread while onLoopEnd may be
+                        // closing the vCPU: the harness lock orders the two, and an ended run is left alone.
+                        synchronized (harness) {
+                            if (harness.loopEnded) {
+                                return null;
+                            }
+                            switchVcpu(loop, harness, platform, target);
+                        }
                         return null;
                     });
                 }
@@ -85,6 +84,18 @@ public final class GuestRunner {
         }
     }
 
+    private static void switchVcpu(VcpuLoop loop, Harness harness, Platform platform, CpuBackend target) {
+        Vcpu old = loop.vcpu();
+        X86CpuState s = new X86CpuState();
+        old.saveState(s);
+        Vcpu next = target.createVcpu(new PlatformVcpuContext(0, platform));
+        next.loadState(s);
+        loop.retire(old);
+        old.close();
+        loop.setVcpu(next);
+        harness.switches++; // on the vCPU thread (or after its end, under the harness lock), which reports the run
+    }
+
     /** Alternate between the run's backend and {@code to} every {@code every}. */
     public record SwitchPlan(CpuBackend to, Duration every) {
     }
@@ -99,6 +110,7 @@ public final class GuestRunner {
         String error;
         volatile boolean timedOut;
         int switches;
+        boolean loopEnded; // under the harness lock
 
         Harness(Platform platform, MemoryRegion ram, CompletableFuture<TestRun> result) {
             this.platform = platform;
@@ -131,7 +143,8 @@ public final class GuestRunner {
         }
 
         @Override
-        public void onLoopEnd() {
+        public synchronized void onLoopEnd() {
+            loopEnded = true;
             X86CpuState s = new X86CpuState();
             Vcpu v = loop.vcpu();
             long instructions = loop.instructionsRetired();

@@ -11,6 +11,20 @@
  * write to port 0xF0 sets the vector, a write to port 0xF8 (8, 16 or 32 bits) asserts INTR after that many microseconds
  * of guest time, 0 = now; INTR stays asserted until acknowledged); a 16-byte MMIO register file at
  * 0xFED00000 (reads return what was last written at the same offset).
+ *
+ * <p><b>The backend suites.</b> Ready-made JUnit 5 suites of such guests ship in the kernel's test jar
+ * (package {@code dev.hyperbundle.testkit.suite}): instruction by instruction with exact results and
+ * EFLAGS, exceptions and their error codes, paging, privilege levels. A backend runs them by depending on
+ * {@code dev.hyperbundle:hyperbundle-kernel} with {@code <type>test-jar</type><scope>test</scope>} (and
+ * JUnit Jupiter) and extending each suite with a class that returns its backend:
+ * <pre>{@code
+ * class MyArithmeticSuiteTest extends ArithmeticSuite {
+ *     protected CpuBackend backend() { return new MyBackend(); }
+ * }
+ * }</pre>
+ * The suites use only this package's API. A backend whose host cannot do something a test needs
+ * overrides {@code BackendSuite.run(TestGuest, SwitchPlan)} and {@code requirePaging()} to skip exactly
+ * those tests with the reason (cpu-hvassist does for its emulated KVM hosts); they must never change a result.
  */
 @Export
 @Version("1.2.0")

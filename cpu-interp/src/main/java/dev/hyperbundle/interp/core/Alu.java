@@ -72,9 +72,9 @@ final class Alu {
                 rotateFlags(f, cf, ((r ^ (r << 1)) & sign) != 0);
                 return r;
             }
-            case 2 -> { // RCL: rotate through CF, count modulo bits + 1
+            case 2 -> { // RCL: rotate through CF, count modulo bits + 1 (the CF:DEST value is bits + 1 wide, unsigned)
                 int n = count % (bits + 1);
-                long wide = (f.cf() ? 1L << bits : 0) | v;
+                long wide = (f.cf() ? 1L << bits : 0) | Integer.toUnsignedLong(v);
                 for (int k = 0; k < n; k++) {
                     wide = ((wide << 1) | (wide >>> bits)) & ((1L << (bits + 1)) - 1);
                 }
@@ -86,7 +86,7 @@ final class Alu {
             case 3 -> { // RCR
                 int n = count % (bits + 1);
                 boolean oldCf = f.cf();
-                long wide = (oldCf ? 1L << bits : 0) | v;
+                long wide = (oldCf ? 1L << bits : 0) | Integer.toUnsignedLong(v);
                 boolean of = ((v & sign) != 0) != oldCf;
                 for (int k = 0; k < n; k++) {
                     wide = ((wide >>> 1) | ((wide & 1) << bits)) & ((1L << (bits + 1)) - 1);

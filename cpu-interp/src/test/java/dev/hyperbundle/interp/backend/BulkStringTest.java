@@ -3,7 +3,7 @@ package dev.hyperbundle.interp.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hyperbundle.cpu.X86CpuState;
-import dev.hyperbundle.interp.suite.Asm;
+import dev.hyperbundle.testkit.suite.Asm;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hyperbundle.cpu.Segment;
 import dev.hyperbundle.cpu.X86CpuState;
-import dev.hyperbundle.interp.suite.Asm;
+import dev.hyperbundle.testkit.suite.Asm;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;

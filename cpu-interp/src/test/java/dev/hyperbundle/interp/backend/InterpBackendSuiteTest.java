@@ -1,7 +1,7 @@
 package dev.hyperbundle.interp.backend;
 
 import dev.hyperbundle.backend.CpuBackend;
-import dev.hyperbundle.interp.suite.CpuBackendSuite;
+import dev.hyperbundle.testkit.suite.CpuBackendSuite;
 
 class InterpBackendSuiteTest extends CpuBackendSuite {
     @Override

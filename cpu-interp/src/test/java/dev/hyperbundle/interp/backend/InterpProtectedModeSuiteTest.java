@@ -1,7 +1,7 @@
 package dev.hyperbundle.interp.backend;
 
 import dev.hyperbundle.backend.CpuBackend;
-import dev.hyperbundle.interp.suite.ProtectedModeSuite;
+import dev.hyperbundle.testkit.suite.ProtectedModeSuite;
 
 class InterpProtectedModeSuiteTest extends ProtectedModeSuite {
     @Override

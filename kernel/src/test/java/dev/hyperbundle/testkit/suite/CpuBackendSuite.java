@@ -1,33 +1,20 @@
-package dev.hyperbundle.interp.suite;
+package dev.hyperbundle.testkit.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hyperbundle.backend.CpuBackend;
-import dev.hyperbundle.testkit.GuestRunner;
 import dev.hyperbundle.testkit.TestExit;
 import dev.hyperbundle.testkit.TestGuest;
 import dev.hyperbundle.testkit.TestRun;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Machine-code programs with exact expected results, runnable against any {@link CpuBackend}: a backend
- * subclasses this and returns itself from {@link #backend()}.
+ * The kit's smoke test: a handful of machine-code programs with exact expected results across the
+ * instruction groups, the console and exit ports, real mode. The topic suites beside it go instruction
+ * by instruction.
  */
-public abstract class CpuBackendSuite {
-    protected abstract CpuBackend backend();
-
-    protected TestRun run(TestGuest g) {
-        TestRun r = GuestRunner.run(backend(), g, Duration.ofSeconds(20));
-        return r;
-    }
-
+public abstract class CpuBackendSuite extends BackendSuite {
     protected TestRun runPm(Asm a) {
         return run(TestGuest.protectedMode(a.bytes()));
-    }
-
-    protected static void assertHex(int expected, int actual) {
-        assertEquals(Integer.toHexString(expected), Integer.toHexString(actual));
     }
 
     @Test

@@ -1,8 +1,7 @@
-package dev.hyperbundle.interp.suite;
+package dev.hyperbundle.testkit.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hyperbundle.backend.CpuBackend;
 import dev.hyperbundle.testkit.GuestRunner;
 import dev.hyperbundle.testkit.TestExit;
 import dev.hyperbundle.testkit.TestGuest;
@@ -13,10 +12,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Paging, exceptions through the IDT, interrupts, HLT and save/restore, for any backend. */
-public abstract class ProtectedModeSuite {
+public abstract class ProtectedModeSuite extends BackendSuite {
     static final int IDT = 0x2000, HANDLER = 0x11000, PD = 0x40000, PT = 0x41000, DATA = 0x30000;
-
-    protected abstract CpuBackend backend();
 
     static byte[] idt(int vector, int handler) {
         ByteBuffer b = ByteBuffer.allocate(256 * 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -56,7 +53,7 @@ public abstract class ProtectedModeSuite {
                     s.idtBase = IDT;
                     s.idtLimit = 0x7ff;
                 });
-        TestRun r = GuestRunner.run(backend(), g, Duration.ofSeconds(20));
+        TestRun r = runPaged(g);
         assertEquals(TestExit.HALTED, r.exit(), r.toString());
         assertEquals(2, r.read32(DATA), "error code: write to a not-present page at CPL 0");
         assertEquals(0x21000, r.read32(DATA + 4), "CR2");
@@ -81,7 +78,7 @@ public abstract class ProtectedModeSuite {
                     s.idtBase = IDT;
                     s.idtLimit = 0x7ff;
                 });
-        TestRun r = GuestRunner.run(backend(), g, Duration.ofSeconds(20));
+        TestRun r = run(g);
         assertEquals(TestExit.HALTED, r.exit(), r.toString());
         assertEquals(0x10002, r.read32(DATA));
     }
@@ -95,7 +92,7 @@ public abstract class ProtectedModeSuite {
                     s.idtBase = IDT;
                     s.idtLimit = 0x7ff;
                 });
-        TestRun r = GuestRunner.run(backend(), g, Duration.ofSeconds(20));
+        TestRun r = run(g);
         assertEquals(TestExit.HALTED, r.exit(), r.toString());
         assertEquals(0x10001, r.read32(DATA));
     }
@@ -112,7 +109,7 @@ public abstract class ProtectedModeSuite {
                     s.idtBase = IDT;
                     s.idtLimit = 0x7ff;
                 });
-        TestRun r = GuestRunner.run(backend(), g, Duration.ofSeconds(20));
+        TestRun r = run(g);
         assertEquals(TestExit.DONE, r.exit(), r.toString());
         assertEquals(1, r.exitCode(), r.toString());
     }
@@ -129,7 +126,7 @@ public abstract class ProtectedModeSuite {
         for (int c = 3_000_000; c > 0; c--) {
             expected = expected * 31 + c;
         }
-        TestRun r = GuestRunner.run(backend(), TestGuest.protectedMode(main.bytes()), Duration.ofSeconds(30),
+        TestRun r = run(TestGuest.protectedMode(main.bytes()),
                 new GuestRunner.SwitchPlan(backend(), Duration.ofMillis(2)));
         assertEquals(TestExit.DONE, r.exit(), r.toString());
         assertEquals(expected, r.exitCode());

@@ -1,0 +1,168 @@
+package dev.hyperbundle.testkit.suite;
+
+import static dev.hyperbundle.testkit.suite.Asm.EAX;
+import static dev.hyperbundle.testkit.suite.Asm.EBX;
+import static dev.hyperbundle.testkit.suite.Eflags.CF;
+import static dev.hyperbundle.testkit.suite.Eflags.IF;
+import static dev.hyperbundle.testkit.suite.Eflags.OF;
+import static dev.hyperbundle.testkit.suite.Eflags.STATUS;
+import static dev.hyperbundle.testkit.suite.Eflags.TF;
+import static dev.hyperbundle.testkit.suite.Eflags.ZF;
+
+import dev.hyperbundle.testkit.TestGuest;
+import dev.hyperbundle.testkit.TestRun;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exceptions and software interrupts in protected mode through the {@link FaultRecorder}'s IDT (SDM Vol.
+ * 3A, 6.15 "Exception and Interrupt Reference"): the vector, the error code, the pushed EIP (a fault's
+ * is the faulting instruction, prefixes included; a trap's and INT n's is the next one), the pushed
+ * EFLAGS, and that the faulting instruction changed nothing. Error codes for IDT entries: index * 8 + 2
+ * (IDT bit), EXT clear for INT n (6.13 "Error Code").
+ */
+public abstract class ExceptionSuite extends BackendSuite {
+    static final int UD = 6, GP = 13, NP = 11, DF = 8, BP = 3, OVERFLOW = 4, BR = 5, DB = 1;
+
+    private TestRun faulting(String instructionHex, int flagsIn, int... regs) {
+        Asm a = setup(flagsIn, regs);
+        return exec(recording(a.x(instructionHex).exit(1)));
+    }
+
+    private static int after(int regs) {
+        return CODE + 6 + 5 * regs; // setup: PUSH imm32; POPFD; one MOV r32, imm32 per register
+    }
+
+    @Test
+    void ud2RaisesInvalidOpcode() {
+        TestRun r = faulting("0F 0B", CF | ZF); // ud2
+        assertException(r, UD, after(0));
+        assertHex(CF | ZF, FaultRecorder.stack(r, 2) & STATUS, "pushed EFLAGS");
+    }
+
+    @Test
+    void movToCsRaisesInvalidOpcode() {
+        TestRun r = faulting("8E C8", 0, EAX, TestGuest.DATA32); // mov cs, eax
+        assertException(r, UD, after(1));
+        assertHex(TestGuest.CODE32, r.state().seg[1].selector, "CS");
+    }
+
+    @Test
+    void cmpxchg8bWithARegisterOperandRaisesInvalidOpcode() {
+        TestRun r = faulting("0F C7 C8", 0); // cmpxchg8b with mod = 11
+        assertException(r, UD, after(0));
+    }
+
+    @Test
+    void leaWithARegisterOperandRaisesInvalidOpcode() {
+        TestRun r = faulting("8D C0", 0, EAX, 9); // lea eax, eax
+        assertException(r, UD, after(1));
+        assertRegs(r, EAX, 9);
+    }
+
+    @Test
+    void int3PushesTheNextInstruction() {
+        TestRun r = faulting("CC", 0); // int3
+        assertException(r, BP, after(0) + 1);
+    }
+
+    @Test
+    void intNPushesTheNextInstructionAndTheFlags() {
+        TestRun r = faulting("CD 40", OF | CF); // int 0x40
+        assertException(r, 0x40, after(0) + 2);
+        assertHex(OF | CF | Eflags.FIXED, FaultRecorder.stack(r, 2), "pushed EFLAGS");
+        assertHex(0x80000 - 12, FaultRecorder.esp(r), "handler ESP: EIP, CS, EFLAGS pushed");
+    }
+
+    @Test
+    void intoWithOverflowTraps() {
+        TestRun r = faulting("CE", OF); // into
+        assertException(r, OVERFLOW, after(0) + 1);
+    }
+
+    @Test
+    void intoWithoutOverflowDoesNothing() {
+        TestRun r = run(recording(setup(0).x("CE").exit(0x0f)));
+        assertExit(r, 0x0f);
+        assertHex(0, FaultRecorder.count(r), "events");
+    }
+
+    @Test
+    void boundOutOfRangeFaults() {
+        TestRun r = exec(FaultRecorder.install(pm(setup(0, EAX, 21).x("62 05 00 00 03 00").exit(1))) // bound eax, [0x30000]
+                .load(DATA, dwords(10, 20)));
+        assertException(r, BR, after(1));
+    }
+
+    @Test
+    void boundInRangeIncludesTheUpperBound() {
+        TestRun r = run(FaultRecorder.install(pm(setup(0, EAX, 20).x("62 05 00 00 03 00").exit(2))).load(DATA, dwords(10, 20)));
+        assertExit(r, 2);
+    }
+
+    @Test
+    void softwareInterruptBeyondTheIdtLimitRaisesGeneralProtection() {
+        TestRun r = exec(recording(setup(0).x("CD 50").exit(1)).state(s -> s.idtLimit = 0x40 * 8 - 1)); // int 0x50
+        assertException(r, GP, 0x50 * 8 + 2, after(0));
+    }
+
+    /** An interrupt gate with P clear (a gate of type 0 would be #GP: the type is checked first, SDM INT n). */
+    static long notPresent(int vector) {
+        return FaultRecorder.recordingGate(vector, SystemTables.INTERRUPT_GATE, 0) & ~(1L << 47);
+    }
+
+    @Test
+    void notPresentGateRaisesSegmentNotPresent() {
+        TestRun r = exec(FaultRecorder.gate(recording(setup(0).x("CD 41").exit(1)), 0x41, notPresent(0x41))); // int 0x41
+        assertException(r, NP, 0x41 * 8 + 2, after(0));
+    }
+
+    @Test
+    void segmentNotPresentWhileDeliveringSegmentNotPresentIsADoubleFault() {
+        // #NP during the delivery of #NP: two contributory exceptions make #DF, error code 0 (SDM Vol. 3A, table 6-5)
+        TestGuest g = FaultRecorder.gate(FaultRecorder.gate(recording(setup(0).x("CD 41").exit(1)), 0x41, notPresent(0x41)),
+                NP, notPresent(NP));
+        TestRun r = exec(g);
+        assertHalted(r);
+        assertHex(DF, FaultRecorder.vector(r), "vector; " + describe(r));
+        assertHex(0, FaultRecorder.stack(r, 0), "error code");
+    }
+
+    @Test
+    void anEmptyIdtEntryRaisesGeneralProtection() {
+        TestRun r = exec(FaultRecorder.gate(recording(setup(0).x("CD 41").exit(1)), 0x41, 0)); // int 0x41: type 0
+        assertException(r, GP, 0x41 * 8 + 2, after(0));
+    }
+
+    @Test
+    void farJumpToADataSegmentRaisesGeneralProtection() {
+        TestRun r = faulting("EA 00 20 01 00 10 00", 0); // jmp 0x10:0x12000
+        assertException(r, GP, TestGuest.DATA32, after(0));
+    }
+
+    @Test
+    void farCallToTheNullSelectorRaisesGeneralProtection() {
+        TestRun r = faulting("9A 00 20 01 00 00 00", 0); // call 0x0:0x12000
+        assertException(r, GP, 0, after(0));
+        assertHex(0x80000 - 16, FaultRecorder.esp(r), "nothing pushed before the fault");
+    }
+
+    @Test
+    void writeThroughACodeSegmentRaisesGeneralProtection() {
+        TestRun r = faulting("2E A3 00 00 03 00", 0, EAX, 0x12345678); // mov cs:[0x30000], eax
+        assertException(r, GP, 0, after(1));
+        assertMem32(r, DATA, 0);
+    }
+
+    @Test
+    void interruptGateClearsIfAndTrapGateKeepsIt() {
+        TestGuest g = FaultRecorder.gate(recording(new Asm().x("FB CD 41")), 0x41, // sti; int 0x41
+                FaultRecorder.recordingGate(0x41, SystemTables.TRAP_GATE, 0));
+        TestRun trap = exec(g);
+        assertException(trap, 0x41, CODE + 3);
+        assertHex(IF, FaultRecorder.flags(trap) & IF, "IF in a trap gate's handler");
+        TestRun interrupt = exec(recording(new Asm().x("FB CD 41")));
+        assertException(interrupt, 0x41, CODE + 3);
+        assertHex(0, FaultRecorder.flags(interrupt) & IF, "IF in an interrupt gate's handler");
+        assertHex(IF, FaultRecorder.stack(interrupt, 2) & IF, "pushed EFLAGS.IF");
+    }
+}
