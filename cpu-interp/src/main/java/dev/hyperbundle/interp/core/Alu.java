@@ -48,76 +48,94 @@ final class Alu {
      */
     static int shift(Flags f, int op, int size, int v, int count) {
         count &= 0x1f;
-        int m = mask(size);
-        int bits = size * 8;
-        v &= m;
+        v &= mask(size);
         if (count == 0) {
             return v;
         }
+        // One small method per operation, so that a caller's JIT compilation can inline the one it runs.
+        return switch (op) {
+            case 0 -> rol(f, size, v, count);
+            case 1 -> ror(f, size, v, count);
+            case 2 -> rcl(f, size, v, count);
+            case 3 -> rcr(f, size, v, count);
+            case 4, 6 -> shl(f, size, v, count);
+            case 5 -> shr(f, size, v, count);
+            default -> sar(f, size, v, count);
+        };
+    }
+
+    // The operations of shift(): v is masked to the operand size, count is 1-31.
+
+    private static int rol(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        int n = count % bits;
+        int r = ((v << n) | (v >>> (bits - n))) & mask(size);
+        boolean cf = (r & 1) != 0;
+        rotateFlags(f, cf, ((r & (1 << (bits - 1))) != 0) != cf);
+        return r;
+    }
+
+    private static int ror(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        int n = count % bits;
         int sign = 1 << (bits - 1);
-        int r;
-        boolean cf;
-        switch (op) {
-            case 0 -> { // ROL
-                int n = count % bits;
-                r = ((v << n) | (v >>> (bits - n))) & m;
-                cf = (r & 1) != 0;
-                rotateFlags(f, cf, ((r & sign) != 0) != cf);
-                return r;
-            }
-            case 1 -> { // ROR
-                int n = count % bits;
-                r = ((v >>> n) | (v << (bits - n))) & m;
-                cf = (r & sign) != 0;
-                rotateFlags(f, cf, ((r ^ (r << 1)) & sign) != 0);
-                return r;
-            }
-            case 2 -> { // RCL: rotate through CF, count modulo bits + 1 (the CF:DEST value is bits + 1 wide, unsigned)
-                int n = count % (bits + 1);
-                long wide = (f.cf() ? 1L << bits : 0) | Integer.toUnsignedLong(v);
-                for (int k = 0; k < n; k++) {
-                    wide = ((wide << 1) | (wide >>> bits)) & ((1L << (bits + 1)) - 1);
-                }
-                r = (int) wide & m;
-                cf = (wide >>> bits) != 0;
-                rotateFlags(f, cf, ((r & sign) != 0) != cf);
-                return r;
-            }
-            case 3 -> { // RCR
-                int n = count % (bits + 1);
-                boolean oldCf = f.cf();
-                long wide = (oldCf ? 1L << bits : 0) | Integer.toUnsignedLong(v);
-                boolean of = ((v & sign) != 0) != oldCf;
-                for (int k = 0; k < n; k++) {
-                    wide = ((wide >>> 1) | ((wide & 1) << bits)) & ((1L << (bits + 1)) - 1);
-                }
-                r = (int) wide & m;
-                cf = (wide >>> bits) != 0;
-                rotateFlags(f, cf, of);
-                return r;
-            }
-            case 4, 6 -> { // SHL/SAL
-                long wide = (long) v << count;
-                r = (int) wide & m;
-                cf = count <= bits && ((wide >>> bits) & 1) != 0;
-                f.setResultFlags(size, r, cf, ((r & sign) != 0) != cf, false);
-                return r;
-            }
-            case 5 -> { // SHR
-                r = count >= bits ? 0 : v >>> count;
-                cf = count <= bits && ((v >>> (count - 1)) & 1) != 0;
-                f.setResultFlags(size, r, cf, (v & sign) != 0 && count == 1, false);
-                return r;
-            }
-            default -> { // SAR
-                int sv = signExtend(size, v);
-                int c = Math.min(count, bits);
-                r = (sv >> Math.min(c, 31)) & m;
-                cf = ((sv >> Math.min(c - 1, 31)) & 1) != 0;
-                f.setResultFlags(size, r, cf, false, false);
-                return r;
-            }
+        int r = ((v >>> n) | (v << (bits - n))) & mask(size);
+        rotateFlags(f, (r & sign) != 0, ((r ^ (r << 1)) & sign) != 0);
+        return r;
+    }
+
+    /** RCL: rotate through CF, count modulo bits + 1 (the CF:DEST value is bits + 1 wide, unsigned). */
+    private static int rcl(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        int n = count % (bits + 1);
+        long wide = (f.cf() ? 1L << bits : 0) | Integer.toUnsignedLong(v);
+        for (int k = 0; k < n; k++) {
+            wide = ((wide << 1) | (wide >>> bits)) & ((1L << (bits + 1)) - 1);
         }
+        int r = (int) wide & mask(size);
+        boolean cf = (wide >>> bits) != 0;
+        rotateFlags(f, cf, ((r & (1 << (bits - 1))) != 0) != cf);
+        return r;
+    }
+
+    private static int rcr(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        int n = count % (bits + 1);
+        boolean oldCf = f.cf();
+        long wide = (oldCf ? 1L << bits : 0) | Integer.toUnsignedLong(v);
+        boolean of = ((v & (1 << (bits - 1))) != 0) != oldCf;
+        for (int k = 0; k < n; k++) {
+            wide = ((wide >>> 1) | ((wide & 1) << bits)) & ((1L << (bits + 1)) - 1);
+        }
+        rotateFlags(f, (wide >>> bits) != 0, of);
+        return (int) wide & mask(size);
+    }
+
+    private static int shl(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        long wide = (long) v << count;
+        int r = (int) wide & mask(size);
+        boolean cf = count <= bits && ((wide >>> bits) & 1) != 0;
+        f.setResultFlags(size, r, cf, ((r & (1 << (bits - 1))) != 0) != cf, false);
+        return r;
+    }
+
+    private static int shr(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        int r = count >= bits ? 0 : v >>> count;
+        boolean cf = count <= bits && ((v >>> (count - 1)) & 1) != 0;
+        f.setResultFlags(size, r, cf, (v & (1 << (bits - 1))) != 0 && count == 1, false);
+        return r;
+    }
+
+    private static int sar(Flags f, int size, int v, int count) {
+        int bits = size * 8;
+        int sv = signExtend(size, v);
+        int c = Math.min(count, bits);
+        int r = (sv >> Math.min(c, 31)) & mask(size);
+        boolean cf = ((sv >> Math.min(c - 1, 31)) & 1) != 0;
+        f.setResultFlags(size, r, cf, false, false);
+        return r;
     }
 
     private static void rotateFlags(Flags f, boolean cf, boolean of) {

@@ -190,30 +190,46 @@ public final class Flags {
 
     /** Evaluates condition code cc (0-15) as in Jcc/SETcc/CMOVcc (SDM Vol. 1, appendix B). */
     public boolean condition(int cc) {
-        // Shifting the operands left by 32 - bits puts the operand's sign at bit 31, so plain int compares
-        // give the unsigned and signed relations of the operand size.
-        int shift = 32 - size * 8;
-        if (op == SUB) { // after CMP/SUB the conditions are just comparisons of the two operands
-            int d = dst << shift, s = src << shift;
-            switch (cc >>> 1) {
-                case 1: return (Integer.compareUnsigned(d, s) < 0) != ((cc & 1) != 0);
-                case 2: return (d == s) != ((cc & 1) != 0);
-                case 3: return (Integer.compareUnsigned(d, s) <= 0) != ((cc & 1) != 0);
-                case 6: return (d < s) != ((cc & 1) != 0);
-                case 7: return (d <= s) != ((cc & 1) != 0);
-                default: break;
-            }
-        } else if (op == LOGIC) { // CF = OF = 0
-            int r = result << shift;
-            switch (cc >>> 1) {
-                case 0, 1: return (cc & 1) != 0;
-                case 2, 3: return (r == 0) != ((cc & 1) != 0);
-                case 4, 6: return (r < 0) != ((cc & 1) != 0);
-                case 7: return (r <= 0) != ((cc & 1) != 0);
-                default: break;
-            }
+        // Small pieces, so that callers' JIT compilations inline the common ones.
+        if (op == SUB) {
+            return subCondition(cc);
+        }
+        if (op == LOGIC) {
+            return logicCondition(cc);
         }
         return slowCondition(cc);
+    }
+
+    /**
+     * After CMP/SUB the conditions are comparisons of the two operands. Shifting them left by 32 - bits puts
+     * the operand's sign at bit 31, so plain int compares give the unsigned and signed relations.
+     */
+    private boolean subCondition(int cc) {
+        int shift = 32 - size * 8;
+        int d = dst << shift;
+        int s = src << shift;
+        boolean r = switch (cc >>> 1) {
+            case 1 -> Integer.compareUnsigned(d, s) < 0;
+            case 2 -> d == s;
+            case 3 -> Integer.compareUnsigned(d, s) <= 0;
+            case 6 -> d < s;
+            case 7 -> d <= s;
+            default -> slowCondition(cc & ~1); // O, S, P
+        };
+        return r != ((cc & 1) != 0);
+    }
+
+    /** After a logic operation CF = OF = 0. */
+    private boolean logicCondition(int cc) {
+        int r = result << (32 - size * 8);
+        boolean v = switch (cc >>> 1) {
+            case 0, 1 -> false;
+            case 2, 3 -> r == 0;
+            case 4, 6 -> r < 0;
+            case 7 -> r <= 0;
+            default -> PARITY[result & 0xff] != 0; // P
+        };
+        return v != ((cc & 1) != 0);
     }
 
     private boolean slowCondition(int cc) {
