@@ -1,12 +1,10 @@
 package dev.hyperbundle.testkit.suite;
 
 import static dev.hyperbundle.testkit.suite.Asm.EAX;
-import static dev.hyperbundle.testkit.suite.Asm.EBX;
 import static dev.hyperbundle.testkit.suite.Eflags.CF;
 import static dev.hyperbundle.testkit.suite.Eflags.IF;
 import static dev.hyperbundle.testkit.suite.Eflags.OF;
 import static dev.hyperbundle.testkit.suite.Eflags.STATUS;
-import static dev.hyperbundle.testkit.suite.Eflags.TF;
 import static dev.hyperbundle.testkit.suite.Eflags.ZF;
 
 import dev.hyperbundle.testkit.TestGuest;
