@@ -1,12 +1,10 @@
 package dev.hyperbundle.testkit.suite;
 
 import static dev.hyperbundle.testkit.suite.Asm.EAX;
-import static dev.hyperbundle.testkit.suite.Asm.EBX;
 import static dev.hyperbundle.testkit.suite.Eflags.CF;
 import static dev.hyperbundle.testkit.suite.Eflags.IF;
 import static dev.hyperbundle.testkit.suite.Eflags.OF;
 import static dev.hyperbundle.testkit.suite.Eflags.STATUS;
-import static dev.hyperbundle.testkit.suite.Eflags.TF;
 import static dev.hyperbundle.testkit.suite.Eflags.ZF;
 
 import dev.hyperbundle.testkit.TestGuest;
@@ -118,8 +116,9 @@ public abstract class ExceptionSuite extends BackendSuite {
 
     @Test
     void segmentNotPresentWhileDeliveringSegmentNotPresentIsADoubleFault() {
-        // #NP during the delivery of #NP: two contributory exceptions make #DF, error code 0 (SDM Vol. 3A, table 6-5)
-        TestGuest g = FaultRecorder.gate(FaultRecorder.gate(recording(setup(0).x("CD 41").exit(1)), 0x41, notPresent(0x41)),
+        // #UD's gate is not present: #NP (contributory); #NP's gate is not present either: #NP during #NP
+        // is two contributory exceptions, so #DF with error code 0 (SDM Vol. 3A, tables 6-4 and 6-5)
+        TestGuest g = FaultRecorder.gate(FaultRecorder.gate(recording(setup(0).x("0F 0B").exit(1)), UD, notPresent(UD)),
                 NP, notPresent(NP));
         TestRun r = exec(g);
         assertHalted(r);
@@ -155,13 +154,13 @@ public abstract class ExceptionSuite extends BackendSuite {
 
     @Test
     void interruptGateClearsIfAndTrapGateKeepsIt() {
-        TestGuest g = FaultRecorder.gate(recording(new Asm().x("FB CD 41")), 0x41, // sti; int 0x41
-                FaultRecorder.recordingGate(0x41, SystemTables.TRAP_GATE, 0));
+        TestGuest g = FaultRecorder.gate(recording(new Asm().x("FB 0F 0B")), UD, // sti; ud2
+                FaultRecorder.recordingGate(UD, SystemTables.TRAP_GATE, 0));
         TestRun trap = exec(g);
-        assertException(trap, 0x41, CODE + 3);
+        assertException(trap, UD, CODE + 1);
         assertHex(IF, FaultRecorder.flags(trap) & IF, "IF in a trap gate's handler");
-        TestRun interrupt = exec(recording(new Asm().x("FB CD 41")));
-        assertException(interrupt, 0x41, CODE + 3);
+        TestRun interrupt = exec(recording(new Asm().x("FB 0F 0B")));
+        assertException(interrupt, UD, CODE + 1);
         assertHex(0, FaultRecorder.flags(interrupt) & IF, "IF in an interrupt gate's handler");
         assertHex(IF, FaultRecorder.stack(interrupt, 2) & IF, "pushed EFLAGS.IF");
     }
