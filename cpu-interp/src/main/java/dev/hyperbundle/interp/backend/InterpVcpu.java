@@ -22,6 +22,8 @@ import dev.hyperbundle.irq.CpuInterrupts;
 final class InterpVcpu implements Vcpu {
     /** Instructions between two looks at the kick flag: bounds the time to return after kick(). */
     private static final int BATCH = 4096;
+    /** DR6.BS: the debug exception was a single-step trap (SDM Vol. 3B, 17.2.3). */
+    private static final int DR6_BS = 1 << 14;
 
     private final VcpuContext context;
     private final Cpu cpu;
@@ -76,8 +78,8 @@ final class InterpVcpu implements Vcpu {
             if (cpu.halted) {
                 return VcpuExit.HALTED;
             }
-            if (cpu.interruptShadow != 0) {
-                stepInShadow();
+            if (cpu.interruptShadow != 0 || (cpu.flags.bits & Flags.TF) != 0) {
+                stepOne();
             } else {
                 runSlice();
             }
@@ -100,15 +102,29 @@ final class InterpVcpu implements Vcpu {
         }
     }
 
-    /** The one instruction after STI, MOV SS or POP SS, with interrupts inhibited (SDM Vol. 3A, 6.8.3). */
-    private void stepInShadow() {
+    /**
+     * One instruction on its own: the one after STI, MOV SS or POP SS, with interrupts inhibited (SDM Vol. 3A,
+     * 6.8.3), or one that begins with TF set, which then ends in a single-step #DB trap with DR6.BS (SDM Vol.
+     * 3B, 17.3.1.4), unless it raised an event itself (an INT n or a fault: the handler runs with TF clear).
+     */
+    private void stepOne() {
+        boolean shadowed = cpu.interruptShadow != 0;
+        boolean traced = (cpu.flags.bits & Flags.TF) != 0;
+        long events = this.events.delivered;
         cpu.interruptShadow = 0;
         try {
             executor.step();
         } catch (CpuFault f) {
             raise(f, 0);
+            return;
         }
-        cpu.interruptShadow = 0; // a shadow does not extend over a second consecutive STI/MOV SS
+        if (shadowed) {
+            cpu.interruptShadow = 0; // a shadow does not extend over a second consecutive STI/MOV SS
+        }
+        if (traced && this.events.delivered == events && !cpu.halted) {
+            cpu.dr[6] |= DR6_BS;
+            raise(new CpuFault(CpuFault.DB), 0);
+        }
     }
 
     /** NMI first, then INTR when IF = 1 and no interrupt shadow (SDM Vol. 3A, 6.9). */

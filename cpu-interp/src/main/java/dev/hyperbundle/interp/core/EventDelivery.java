@@ -12,6 +12,8 @@ public final class EventDelivery {
     private final Cpu cpu;
     private final Descriptors descriptors;
     private final TaskSwitch tasks;
+    /** Events delivered so far (the single-step rule needs to know whether an instruction delivered one). */
+    public long delivered;
 
     public EventDelivery(Cpu cpu, Descriptors descriptors) {
         this.cpu = cpu;
@@ -40,6 +42,7 @@ public final class EventDelivery {
             throw f;
         }
         cpu.halted = false;
+        delivered++;
     }
 
     private void deliverReal(int vector) {

@@ -126,6 +126,9 @@ public final class Executor implements CodeSource {
 
     /** Executes an already decoded instruction (also the binary translator's fallback). Sets cpu.eip first. */
     public void execute(Instruction i) {
+        if (i.lock && !lockable(i)) {
+            throw CpuFault.ud();
+        }
         if (i.hasModrm && i.mod != 3) {
             ea = effectiveAddress(i);
         } else if (i.opcode >= 0xA0 && i.opcode <= 0xA3) {
@@ -138,6 +141,29 @@ public final class Executor implements CodeSource {
         } else {
             oneByte(i);
         }
+    }
+
+    /**
+     * LOCK is allowed only on a memory destination of ADD, ADC, AND, BTC, BTR, BTS, CMPXCHG, CMPXCHG8B,
+     * DEC, INC, NEG, NOT, OR, SBB, SUB, XOR, XADD and XCHG; anything else raises #UD (SDM Vol. 2A, LOCK).
+     */
+    static boolean lockable(Instruction i) {
+        if (!i.hasModrm || i.mod == 3) {
+            return false;
+        }
+        int op = i.opcode;
+        if (op < 0x40) {
+            return (op & 7) <= 1 && (op >>> 3) != 7; // r/m, reg forms of the ALU ops, not CMP
+        }
+        return switch (op) {
+            case 0x80, 0x81, 0x82, 0x83 -> i.reg != 7; // not CMP
+            case 0x86, 0x87, 0x1B0, 0x1B1, 0x1C0, 0x1C1, 0x1AB, 0x1B3, 0x1BB -> true;
+            case 0xF6, 0xF7 -> i.reg == 2 || i.reg == 3; // NOT, NEG
+            case 0xFE, 0xFF -> i.reg <= 1; // INC, DEC
+            case 0x1BA -> i.reg >= 5; // BTS, BTR, BTC with an immediate
+            case 0x1C7 -> i.reg == 1; // CMPXCHG8B
+            default -> false;
+        };
     }
 
     int effectiveAddress(Instruction i) {

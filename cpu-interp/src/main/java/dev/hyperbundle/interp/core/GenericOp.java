@@ -7,8 +7,8 @@ import dev.hyperbundle.interp.decoder.Instruction;
  * specialized op for (system instructions, far transfers, x87, 16-bit forms, string instructions ...).
  *
  * <p>After an instruction that may make an interrupt deliverable or that talked to a device (IF changed,
- * an interrupt shadow began, HLT, IN/OUT), the op asks the run loop to stop, so the vCPU looks at pending
- * events at that instruction boundary as the hardware does.
+ * an interrupt shadow began, HLT, IN/OUT) or that left TF set (single-stepping begins), the op asks the run
+ * loop to stop, so the vCPU looks at pending events at that instruction boundary as the hardware does.
  */
 final class GenericOp extends Op {
     private final Instruction insn = new Instruction();
@@ -28,7 +28,8 @@ final class GenericOp extends Op {
         Cpu cpu = x.cpu;
         int ifBefore = cpu.flags.bits & Flags.IF;
         x.executeGeneric(insn, snapshot);
-        if (cpu.halted || cpu.interruptShadow != 0 || cpu.portAccessed || (cpu.flags.bits & Flags.IF) != ifBefore) {
+        if (cpu.halted || cpu.interruptShadow != 0 || cpu.portAccessed || (cpu.flags.bits & Flags.IF) != ifBefore
+                || (cpu.flags.bits & Flags.TF) != 0) {
             cpu.portAccessed = false;
             x.stop = true;
             return null;

@@ -195,7 +195,9 @@ public final class Mmu implements WriteTracker.WriteAccessListener {
         }
         if ((lin & 0xfff) > 0xffc) {
             int a = translate(lin, true, user);
-            int b = translate(lin + 3, true, user); // both pages checked before the first byte is written
+            // Both pages checked before the first byte is written; a fault in the second reports the first
+            // byte of the access in that page as CR2 (the linear address that caused it, SDM Vol. 3A, 4.7).
+            int b = translate((lin | 0xfff) + 1, true, user);
             int n = 0x1000 - (lin & 0xfff);
             for (int k = 0; k < 4; k++) {
                 phys.write8(k < n ? a + k : (b & ~0xfff) | ((lin + k) & 0xfff), value >>> (8 * k));
@@ -316,7 +318,7 @@ public final class Mmu implements WriteTracker.WriteAccessListener {
     public void checkWrite(int lin, int size, int user) {
         translate(lin, true, user);
         if (((lin + size - 1) >>> 12) != (lin >>> 12)) {
-            translate(lin + size - 1, true, user);
+            translate((lin | 0xfff) + 1, true, user); // CR2 = the first byte in the second page
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.hyperbundle.testkit.suite;
 
 import static dev.hyperbundle.testkit.suite.Asm.EAX;
+import static dev.hyperbundle.testkit.suite.Asm.EBX;
 import static dev.hyperbundle.testkit.suite.Eflags.CF;
 import static dev.hyperbundle.testkit.suite.Eflags.IF;
 import static dev.hyperbundle.testkit.suite.Eflags.OF;
 import static dev.hyperbundle.testkit.suite.Eflags.STATUS;
+import static dev.hyperbundle.testkit.suite.Eflags.TF;
 import static dev.hyperbundle.testkit.suite.Eflags.ZF;
 
 import dev.hyperbundle.testkit.TestGuest;
@@ -163,5 +165,24 @@ public abstract class ExceptionSuite extends BackendSuite {
         assertException(interrupt, UD, CODE + 1);
         assertHex(0, FaultRecorder.flags(interrupt) & IF, "IF in an interrupt gate's handler");
         assertHex(IF, FaultRecorder.stack(interrupt, 2) & IF, "pushed EFLAGS.IF");
+    }
+
+    @Test
+    void lockOnARegisterDestinationRaisesInvalidOpcode() {
+        TestRun r = faulting("F0 01 C0", 0, EAX, 5); // lock add eax, eax
+        assertException(r, UD, after(1)); // EIP of the LOCK prefix
+        assertRegs(r, EAX, 5);
+    }
+
+    @Test
+    void trapFlagStepsTheInstructionAfterThePopf() {
+        // TF set by POPFD: the next instruction completes, then #DB (a trap) with DR6.BS (SDM Vol. 3B, 17.3.1.4)
+        Asm a = new Asm().x("68").d(TF | Eflags.FIXED).x("9D").mov(EAX, 1).mov(EBX, 2);
+        TestRun r = exec(recording(a));
+        assertException(r, DB, CODE + 6 + 5);
+        assertRegs(r, EAX, 1, EBX, 0);
+        assertHex(TF, FaultRecorder.stack(r, 2) & TF, "pushed EFLAGS.TF");
+        assertHex(0, FaultRecorder.flags(r) & TF, "TF in the handler");
+        assertHex(0x4000, r.state().dr[6] & 0x4000, "DR6.BS");
     }
 }

@@ -247,4 +247,13 @@ public abstract class PagingSuite extends BackendSuite {
         assertRegs(r, ECX, 0x5a);
         assertHex(0, FaultRecorder.count(r), "events");
     }
+
+    @Test
+    void anAccessAcrossIntoANotPresentPageFaultsOnItsFirstByteAndWritesNothing() {
+        Asm a = enablePaging(setup(0), false).mov(EAX, 0xaabbccdd).x("A3 FE 5F 02 00"); // mov [0x25ffe], eax
+        TestRun r = runPaged(tables(recording(a), 0x26, 0));
+        assertException(r, PF, W, BODY + 5);
+        assertHex(0x26000, r.state().cr2, "CR2: the first byte in the missing page");
+        assertMem16(r, 0x25ffe, 0);
+    }
 }
