@@ -29,6 +29,8 @@ public final class Cpu {
     public final int[] segAr = new int[8];
     /** Expand-up writable data segment with base 0 and a 4 GiB limit: no checks needed. */
     final boolean[] segFlat = new boolean[8];
+    /** SS is flat and 32-bit (ESP, not SP): pushes and pops of dwords need no checks beyond paging. */
+    boolean flatStack32;
 
     public int gdtBase, gdtLimit, idtBase, idtLimit;
     public int cr0 = 0x60000010;
@@ -85,6 +87,9 @@ public final class Cpu {
         segLimit[s] = limit;
         segAr[s] = ar;
         segFlat[s] = base == 0 && limit == -1 && (ar & (Segment.UNUSABLE | Segment.S | 0xe)) == (Segment.S | 2);
+        if (s == SS) {
+            flatStack32 = segFlat[SS] && (ar & Segment.DB) != 0;
+        }
     }
 
     public void setControlRegisters(int cr0, int cr3, int cr4) {
@@ -222,6 +227,28 @@ public final class Cpu {
         } else {
             gpr[ESP] = (gpr[ESP] & 0xffff0000) | (v & 0xffff);
         }
+    }
+
+    /** PUSH of a dword (the fast path of {@link #push} for a flat 32-bit stack). */
+    public void push32(int v) {
+        if (flatStack32) {
+            int sp = gpr[ESP] - 4;
+            mmu.write32(sp, user, v);
+            gpr[ESP] = sp;
+        } else {
+            push(4, v);
+        }
+    }
+
+    /** POP of a dword (the fast path of {@link #pop} for a flat 32-bit stack). */
+    public int pop32() {
+        if (flatStack32) {
+            int sp = gpr[ESP];
+            int v = mmu.read32(sp, user);
+            gpr[ESP] = sp + 4;
+            return v;
+        }
+        return pop(4);
     }
 
     /** Pushes: the memory write happens first, so a fault leaves ESP unchanged. */

@@ -47,7 +47,7 @@ final class FlowOps {
 
         @Override
         Op run(Executor x) {
-            x.cpu.push(4, nextEip);
+            x.cpu.push32(nextEip);
             return jump(x);
         }
     }
@@ -64,8 +64,10 @@ final class FlowOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            int target = c.peek(4, 0);
-            c.setSp(c.sp() + 4 + release);
+            int target = c.pop32(); // a fault leaves ESP unchanged
+            if (release != 0) {
+                c.setSp(c.sp() + release);
+            }
             c.eip = target;
             return null;
         }
@@ -88,7 +90,7 @@ final class FlowOps {
             Cpu c = x.cpu;
             int target = memory ? c.read32(seg, ea(x.gpr)) : x.gpr[rm];
             if (call) {
-                c.push(4, nextEip);
+                c.push32(nextEip);
             }
             c.eip = target;
             return null;
@@ -115,7 +117,7 @@ final class FlowOps {
                 case IMMEDIATE -> imm;
                 default -> c.read32(seg, ea(x.gpr));
             };
-            c.push(4, v);
+            c.push32(v);
             return fall(x);
         }
     }
@@ -132,7 +134,7 @@ final class FlowOps {
         @Override
         Op run(Executor x) {
             Cpu c = x.cpu;
-            x.gpr[reg] = c.pop(4);
+            x.gpr[reg] = c.pop32();
             return fall(x);
         }
     }
