@@ -7,8 +7,12 @@ import dev.hyperbundle.backend.Availability;
 import dev.hyperbundle.backend.CpuBackend;
 import dev.hyperbundle.hvassist.backend.HvAssistBackend;
 import dev.hyperbundle.hvassist.backend.KvmAvailability;
+import dev.hyperbundle.cpu.X86CpuState;
+import dev.hyperbundle.testkit.GuestRunner;
 import dev.hyperbundle.testkit.TestExit;
+import dev.hyperbundle.testkit.TestGuest;
 import dev.hyperbundle.testkit.TestRun;
+import java.time.Duration;
 
 /**
  * What the backend suites may skip on this host's KVM, and nothing else. Some hosts serve /dev/kvm
@@ -16,7 +20,9 @@ import dev.hyperbundle.testkit.TestRun;
  * turns paging on triple-faults (the backend's availability detail says so), and some instructions are
  * not emulated at all (KVM_RUN ends in "instruction emulation failed" with the instruction bytes, e.g. a
  * protected-mode IRET). A test that meets one of these two is skipped with the reason; every other result
- * must be exactly the interpreter's.
+ * must be exactly the interpreter's, except where a probe guest shows that the host's instruction emulator
+ * itself gets an instruction wrong ({@link #assumeNoHostDefect}): then only the tests of that instruction
+ * are skipped, with the defect named.
  */
 final class KvmSuiteHost {
     /** One backend for all suites: its availability (one probe VM) is checked once. */
@@ -36,6 +42,68 @@ final class KvmSuiteHost {
         Availability a = BACKEND.availability();
         assumeFalse(a.available() && a.detail().contains(KvmAvailability.NO_PAGING),
                 () -> "needs paging: " + a.detail());
+    }
+
+    /** Host defects found by their probe guests, by name (probed once each). */
+    private static final java.util.Map<String, Boolean> DEFECTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * AAD must set SF, ZF and PF from AL (SDM Vol. 2A, AAD). The host kernel's emulator (arch/x86/kvm/emulate.c
+     * em_aad) sets them from the whole of EAX: with EAX = 0x12340000 the result AL = 0 gives ZF only on a
+     * correct CPU.
+     */
+    static final String AAD_FLAGS = "this host's KVM instruction emulator sets AAD's SF/ZF/PF from EAX instead of AL"
+            + " (arch/x86/kvm/emulate.c em_aad)";
+
+    /**
+     * A #NP raised while delivering a #UD (benign, then contributory) is delivered serially, not as #DF (SDM Vol.
+     * 3A, 6.15, table 6-5). The probe: UD2 with a not-present IDT entry 6 and present entries 8 and 11 whose
+     * handlers write their vector to memory.
+     */
+    static final String BENIGN_THEN_CONTRIBUTORY = "this host's KVM turns a #NP/#GP raised while delivering #UD into #DF"
+            + " (SDM Vol. 3A, 6.15: they are handled serially)";
+
+    /** Skips the test when the probe guest of defect shows it on this host's KVM. */
+    static void assumeNoHostDefect(String defect) {
+        backend();
+        boolean present = DEFECTS.computeIfAbsent(defect, d -> d.equals(AAD_FLAGS) ? aadProbe() : benignThenContributoryProbe());
+        assumeFalse(present, defect);
+    }
+
+    private static boolean aadProbe() {
+        byte[] code = {(byte) 0xB8, 0, 0, 0x34, 0x12, (byte) 0xD5, 0x0A, (byte) 0x9C, 0x5B, (byte) 0xFA, (byte) 0xF4};
+        TestRun r = GuestRunner.run(BACKEND, TestGuest.protectedMode(code), Duration.ofSeconds(20)); // aad; pushfd; pop ebx
+        return (r.state().gpr[X86CpuState.EBX] & 0x40) == 0; // ZF clear although AL = 0
+    }
+
+    private static boolean benignThenContributoryProbe() {
+        int idt = 0x3000;
+        int handlers = TestGuest.PM_CODE + 0x100;
+        byte[] code = {0x0F, 0x0B}; // ud2
+        TestGuest g = TestGuest.protectedMode(code).state(s -> {
+            s.idtBase = idt;
+            s.idtLimit = 0x7ff;
+        });
+        for (int vector : new int[] {8, 11}) {
+            int h = handlers + vector * 16;
+            // mov byte [0x20000], vector; cli; hlt
+            g = g.load(h, new byte[] {(byte) 0xC6, 0x05, 0x00, 0x00, 0x02, 0x00, (byte) vector, (byte) 0xFA, (byte) 0xF4})
+                    .load(idt + vector * 8L, gate(h, true));
+        }
+        g = g.load(idt + 6 * 8L, gate(handlers, false));
+        TestRun r = GuestRunner.run(BACKEND, g, Duration.ofSeconds(20));
+        return r.read8(0x20000) == 8;
+    }
+
+    /** A 32-bit interrupt gate to handler in the kit's code segment (SDM Vol. 3A, 6.11). */
+    private static byte[] gate(int handler, boolean present) {
+        long d = (handler & 0xffffL) | (long) TestGuest.CODE32 << 16 | (present ? 0x8E00L : 0x0E00L) << 32
+                | (long) (handler >>> 16) << 48;
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (d >>> (8 * i));
+        }
+        return b;
     }
 
     /** The run as it is, or a skip when the host's KVM could not emulate one of its instructions. */
