@@ -1,11 +1,14 @@
 /**
  * The x86 CPU core the instruction semantics operate on: architectural state with lazily evaluated
  * arithmetic flags, segmentation with descriptor caches, paging with an array TLB, physical memory and
- * I/O access, exception and interrupt delivery, and the executor of decoded instructions. Exported so
- * the binary translator can call the same semantics instead of re-implementing x86.
+ * I/O access, exception and interrupt delivery, the executor of decoded instructions
+ * ({@link dev.hyperbundle.interp.core.Executor#execute}) and the interpreter's threaded-code engine
+ * ({@link dev.hyperbundle.interp.core.Executor#run}). Exported so the binary translator can call the same
+ * semantics instead of re-implementing x86. 2.0: {@code Executor.run(budget)} replaces the per-instruction
+ * {@code step()} loop, {@code resetLink()} is gone.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.hyperbundle.interp.core;
 
 import org.osgi.annotation.bundle.Export;
