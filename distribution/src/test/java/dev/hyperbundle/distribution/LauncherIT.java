@@ -75,7 +75,20 @@ class LauncherIT {
                 + " (e.g. 256M)\n", errWithoutJvmNoise(r));
         r = run(dir, "run", "--kernel", "k", "--cpu", "quantum");
         assertEquals(2, r.exit());
-        assertEquals("hyperbundle: command line: cpu 'quantum' is not a known CPU backend (no installed bundle provides it)\n",
+        assertEquals("hyperbundle: command line: cpu=quantum is not a known CPU backend (no installed bundle provides it); expected one"
+                + " of hvassist, interp\n",
+                errWithoutJvmNoise(r));
+        r = run(dir, "run", "--kernel", "k", "--device", "nic9000,model=x");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: command line --device #1: unknown device type 'nic9000' (no installed bundle provides it);"
+                + " expected one of debugcon, i8042, kvmclock, pci-host, pic, pit, post-port, rtc, uart16550, virtio-blk,"
+                + " virtio-console, virtio-net, virtio-rng\n", errWithoutJvmNoise(r));
+        r = run(dir, "run", "--kernel", "k", "--device", "virtio-blk,transport=mmio,file=nope.img");
+        assertEquals(2, r.exit());
+        assertTrue(errWithoutJvmNoise(r).startsWith("hyperbundle: command line --device #1: virtio-blk file=nope.img "), r.err());
+        r = run(dir, "run", "--kernel", "k", "--serial", "tcp:99999");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: command line: serial=tcp:99999 has no valid port; expected tcp:PORT with PORT 0-65535\n",
                 errWithoutJvmNoise(r));
         r = run(dir, "run", "--kernel", "k");
         assertEquals(2, r.exit());

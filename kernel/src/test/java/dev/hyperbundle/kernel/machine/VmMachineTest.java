@@ -45,6 +45,16 @@ class VmMachineTest {
         public Optional<DeviceFactory> factory(String type) {
             return Optional.ofNullable(factories.get(type));
         }
+
+        @Override
+        public java.util.SortedSet<String> backendIds() {
+            return new java.util.TreeSet<>(List.of("a", "b"));
+        }
+
+        @Override
+        public java.util.SortedSet<String> deviceTypeNames() {
+            return new java.util.TreeSet<>(factories.keySet());
+        }
     };
     VmMachine machine;
 
@@ -136,7 +146,7 @@ class VmMachineTest {
         assertEquals(m.cpuState().gpr[X86CpuState.EAX], counters.get(0).writes);
         assertEquals(counters.get(0).writes, m.instructionsRetired());
         var e = assertThrows(IllegalArgumentException.class, () -> m.switchBackend("nope"));
-        assertEquals("test: cpu 'nope' is not a known CPU backend (no installed bundle provides it)", e.getMessage());
+        assertEquals("'nope' is not a known CPU backend (no installed bundle provides it); expected one of a, b", e.getMessage());
     }
 
     /** A 1 kHz interrupt source: the CPU must wake from HLT and take interrupts while halted. */
@@ -237,12 +247,63 @@ class VmMachineTest {
     void unknownDeviceTypesAndBadParametersAreNamed() {
         var e = assertThrows(MachineConfigException.class,
                 () -> create(List.of(new DeviceConfig("nic9000", "nic", Map.of(), "vm.yaml, devices(3)"))));
-        assertEquals("vm.yaml, devices(3): unknown device type 'nic9000' (no installed bundle provides it)", e.getMessage());
+        assertEquals("vm.yaml, devices(3): unknown device type 'nic9000' (no installed bundle provides it); expected one of "
+                + "(none installed)", e.getMessage());
         factories.put(CounterDevice.TYPE, CounterDevice.factory(1, counters));
+        e = assertThrows(MachineConfigException.class,
+                () -> create(List.of(new DeviceConfig("nic9000", "nic", Map.of(), "vm.yaml, devices(3)"))));
+        assertEquals("vm.yaml, devices(3): unknown device type 'nic9000' (no installed bundle provides it); expected one of "
+                + "counter", e.getMessage());
         e = assertThrows(MachineConfigException.class,
                 () -> create(List.of(new DeviceConfig(CounterDevice.TYPE, "c", Map.of("speed", "9"), "--device #1"))));
         assertEquals("--device #1: counter speed=9 is not a parameter of counter; expected one of id", e.getMessage());
         machine = null;
+    }
+
+    @Test
+    void unknownOrUnavailableBackendsNameTheKeyAndWhereItWasSet() {
+        MachineConfig quantum = new MachineConfig("t", "quantum", 16L << 20, null, null, "", List.of(), false, "vm.yaml",
+                Map.of("cpu", "command line"));
+        var e = assertThrows(MachineConfigException.class, () -> new MachineAssembler(registry,
+                new CharBackendSpec(null, new PrintStream(PrintStream.nullOutputStream()))).assemble(quantum));
+        assertEquals("command line: cpu=quantum is not a known CPU backend (no installed bundle provides it); "
+                + "expected one of a, b", e.getMessage());
+        CpuBackend offline = new CpuBackend() {
+            @Override
+            public String id() {
+                return "a";
+            }
+
+            @Override
+            public dev.hyperbundle.backend.Technique technique() {
+                return a.technique();
+            }
+
+            @Override
+            public dev.hyperbundle.backend.Availability availability() {
+                return dev.hyperbundle.backend.Availability.no("/dev/kvm not found");
+            }
+
+            @Override
+            public dev.hyperbundle.backend.Vcpu createVcpu(dev.hyperbundle.backend.VcpuContext context) {
+                throw new AssertionError("an unavailable backend is never asked for a vCPU");
+            }
+        };
+        ComponentRegistry kvmless = new ComponentRegistry() {
+            @Override
+            public Optional<CpuBackend> backend(String id) {
+                return Optional.of(offline);
+            }
+
+            @Override
+            public Optional<DeviceFactory> factory(String type) {
+                return Optional.empty();
+            }
+        };
+        MachineConfig a = new MachineConfig("t", "a", 16L << 20, null, null, "", List.of(), false, "vm.yaml");
+        e = assertThrows(MachineConfigException.class, () -> new MachineAssembler(kvmless,
+                new CharBackendSpec(null, new PrintStream(PrintStream.nullOutputStream()))).assemble(a));
+        assertEquals("vm.yaml: cpu=a is unavailable: /dev/kvm not found (this host cannot run that backend)", e.getMessage());
     }
 
     @Test
