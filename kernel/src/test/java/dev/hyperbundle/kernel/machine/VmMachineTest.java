@@ -106,15 +106,28 @@ class VmMachineTest {
         VmMachine m = create(List.of(counter()));
         m.start();
         DeviceFactory current = build1;
-        for (int i = 0; i < 20; i++) {
-            Thread.sleep(5);
-            assertTrue(m.factoryLeaving(current));
-            assertEquals(MachineState.PAUSED, m.state());
-            assertEquals(List.of("counter0 counter waiting for a counter factory"), m.describeDevices());
-            DeviceFactory next = current == build1 ? build2 : build1;
-            m.factoryArrived(next);
-            current = next;
+        PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(5);
+                assertTrue(m.factoryLeaving(current));
+                assertEquals(MachineState.PAUSED, m.state());
+                assertEquals(java.util.Set.of("waiting for a device factory of type counter"), m.pauseReasons());
+                assertEquals(List.of("counter0 counter waiting for a counter factory"), m.describeDevices());
+                DeviceFactory next = current == build1 ? build2 : build1;
+                m.factoryArrived(next);
+                current = next;
+            }
+        } finally {
+            System.setErr(stderr);
         }
+        assertEquals("hyperbundle: machine t paused: waiting for a device factory of type counter\n"
+                + "hyperbundle: machine t: counter devices restored from the new bundle\n", said.toString().lines().limit(2)
+                .map(l -> l + "\n").reduce("", String::concat), "the console says why the machine waits");
+        assertEquals(40, said.toString().lines().count());
+        assertEquals(java.util.Set.of(), m.pauseReasons());
         assertEquals(MachineState.RUNNING, m.state());
         Thread.sleep(20);
         m.pause();
@@ -125,6 +138,30 @@ class VmMachineTest {
         assertEquals(s.gpr[X86CpuState.EAX], last.writes, "every write the guest made was counted across 20 swaps");
         assertEquals(s.gpr[X86CpuState.EAX] - 1, last.last);
         assertEquals(0, s.gpr[X86CpuState.EBP], "every read-back saw the write count the CPU expected");
+    }
+
+    /** A user's pause and a wait for a factory are separate: the machine runs again only when both are over. */
+    @Test
+    void aUserPauseOutlastsTheWaitForAFactory() throws Exception {
+        DeviceFactory build1 = CounterDevice.factory(1, counters);
+        factories.put(CounterDevice.TYPE, build1);
+        VmMachine m = create(List.of(counter()));
+        m.start();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(PrintStream.nullOutputStream()));
+        try {
+            assertTrue(m.factoryLeaving(build1));
+            m.pause();
+            assertEquals(java.util.Set.of("waiting for a device factory of type counter", "paused by user"), m.pauseReasons());
+            m.factoryArrived(CounterDevice.factory(2, counters));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(java.util.Set.of("paused by user"), m.pauseReasons());
+        assertEquals(MachineState.PAUSED, m.state());
+        assertEquals(List.of("counter0 counter attached"), m.describeDevices());
+        m.resume();
+        assertEquals(MachineState.RUNNING, m.state());
     }
 
     @Test
