@@ -13,7 +13,7 @@
  * 0xFED00000 (reads return what was last written at the same offset).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.hyperbundle.testkit;
 
 import org.osgi.annotation.bundle.Export;

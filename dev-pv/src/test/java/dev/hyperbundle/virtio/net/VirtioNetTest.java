@@ -101,6 +101,32 @@ class VirtioNetTest {
         assertFalse(Arrays.equals(m, MacAddress.derive("virtio-net1")));
     }
 
+    /** Two machines' "virtio-net0" on one switch differ; the same machine and device keep theirs (also across a hot-swap). */
+    @Test
+    void defaultMacsDifferBetweenMachinesAndStayPerMachine() throws Exception {
+        String[] macs = new String[3];
+        String[] machines = {"alpha", "beta", "alpha"};
+        for (int i = 0; i < 3; i++) {
+            try (DeviceTestContext ctx = DeviceTestContext.builder("virtio-net0").ram(DeviceRig.RAM_SIZE).queuedExecutor()
+                    .machineName(machines[i]).build()) {
+                var device = new VirtioNetFactory().create(ctx, new DeviceConfig("virtio-net", "virtio-net0", Map.of("transport", "mmio"), "test"));
+                var driver = dev.hyperbundle.virtio.testkit.Transports.driver(ctx, device, "mmio");
+                StringBuilder mac = new StringBuilder();
+                for (int b = 0; b < 6; b++) {
+                    mac.append(String.format("%02x", driver.readConfig(b, 1)));
+                }
+                macs[i] = mac.toString();
+                device.close();
+            }
+        }
+        assertTrue(!macs[0].equals(macs[1]), "alpha " + macs[0] + " and beta " + macs[1]);
+        assertEquals(macs[0], macs[2]);
+        assertEquals("02", macs[0].substring(0, 2), "locally administered, unicast");
+        byte[] expected = MacAddress.derive("alpha/virtio-net0");
+        assertEquals(String.format("%02x%02x%02x%02x%02x%02x", expected[0], expected[1], expected[2], expected[3], expected[4], expected[5]),
+                macs[0]);
+    }
+
     /** Errors where a TAP cannot be had, whatever this host allows: a bad name, and a name taken by another kind of interface. */
     @Test
     void tapErrorsNameTheInterfaceAndTheReason() {
