@@ -48,7 +48,8 @@ public final class MachineConfigReader {
     /** Machine names: what the shell's commands can take as one word. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private int machineCounter;
+    /** Default names vm0, vm1, ...: counted per framework, so machines started one after another differ. */
+    private static final java.util.concurrent.atomic.AtomicInteger MACHINES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Reads the options (and the file they name) into a machine configuration. */
     public MachineConfig read(VmOptions options) throws MachineConfigException {
@@ -85,7 +86,7 @@ public final class MachineConfigReader {
             }
         }
 
-        String name = string(values, "name", "vm" + machineCounter++);
+        String name = values.containsKey("name") ? string(values, "name", null) : "vm" + MACHINES.getAndIncrement();
         if (!NAME.matcher(name).matches()) {
             throw new MachineConfigException(from.apply("name") + ": name=" + name
                     + " is not a machine name; expected letters, digits, '.', '_' or '-' (at most 64)");

@@ -213,6 +213,22 @@ class MachineConfigReaderTest {
         assertEquals("command line --device #1", c.devices().get(10).origin());
     }
 
+    /** vm:start twice without --name in one shell: two machines, two names. */
+    @Test
+    void defaultNamesDifferBetweenReads() throws Exception {
+        VmOptions o = new VmOptions();
+        o.kernel = kernel.toString();
+        String first = new MachineConfigReader().read(o).name();
+        String second = new MachineConfigReader().read(o).name();
+        assertEquals(true, first.matches("vm\\d+"), first);
+        assertEquals(Integer.parseInt(first.substring(2)) + 1, Integer.parseInt(second.substring(2)));
+        o.name = "given";
+        assertEquals("given", new MachineConfigReader().read(o).name());
+        o.name = null;
+        assertEquals("vm" + (Integer.parseInt(second.substring(2)) + 1), new MachineConfigReader().read(o).name(),
+                "a given name takes no number");
+    }
+
     @Test
     void sizes() {
         assertEquals(256L << 20, SizeParser.parse("256M"));
