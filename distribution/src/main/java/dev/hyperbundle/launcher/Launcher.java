@@ -32,6 +32,7 @@ public final class Launcher {
     static final String SEPARATOR = "\u001f";
     static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
     static final String MAIN_FILTER = "(&(objectClass=java.util.concurrent.Callable)(hyperbundle.main=true))";
+    static final String VM_COMMANDS_FILTER = "(osgi.command.scope=vm)";
 
     private Launcher() {
     }
@@ -101,18 +102,46 @@ public final class Launcher {
         }
         // Infrastructure (SCR, Gogo, libraries) first, so the extender sees our bundles start.
         bundles.sort(Comparator.comparing((Bundle b) -> String.valueOf(b.getSymbolicName()).startsWith("dev.hyperbundle")));
+        Bundle gogoShell = null;
         for (Bundle b : bundles) {
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null || (!shell && GOGO_SHELL.equals(b.getSymbolicName()))) {
+            if (GOGO_SHELL.equals(b.getSymbolicName())) {
+                gogoShell = b;
                 continue;
             }
-            try {
-                b.start();
-            } catch (BundleException e) {
-                failed.add(b);
-                System.err.println("hyperbundle: bundle " + b.getSymbolicName() + " cannot start: " + e.getMessage());
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
             }
+            start(b, failed);
+        }
+        if (shell && gogoShell != null) {
+            // The prompt comes last, when the vm: commands are there (Declarative Services activates them
+            // asynchronously), so what a person types at once is understood.
+            awaitService(context, VM_COMMANDS_FILTER, 10_000);
+            start(gogoShell, failed);
         }
         return failed;
+    }
+
+    private static void start(Bundle b, List<Bundle> failed) {
+        try {
+            b.start();
+        } catch (BundleException e) {
+            failed.add(b);
+            System.err.println("hyperbundle: bundle " + b.getSymbolicName() + " cannot start: " + e.getMessage());
+        }
+    }
+
+    private static void awaitService(BundleContext context, String filter, long millis) {
+        long end = System.currentTimeMillis() + millis;
+        try {
+            while (context.getServiceReferences((String) null, filter) == null && System.currentTimeMillis() < end) {
+                Thread.sleep(10);
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @SuppressWarnings("unchecked")

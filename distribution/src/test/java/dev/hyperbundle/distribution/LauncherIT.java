@@ -75,7 +75,20 @@ class LauncherIT {
                 + " (e.g. 256M)\n", errWithoutJvmNoise(r));
         r = run(dir, "run", "--kernel", "k", "--cpu", "quantum");
         assertEquals(2, r.exit());
-        assertEquals("hyperbundle: command line: cpu 'quantum' is not a known CPU backend (no installed bundle provides it)\n",
+        assertEquals("hyperbundle: command line: cpu=quantum is not a known CPU backend (no installed bundle provides it); expected one"
+                + " of hvassist, interp\n",
+                errWithoutJvmNoise(r));
+        r = run(dir, "run", "--kernel", "k", "--device", "nic9000,model=x");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: command line --device #1: unknown device type 'nic9000' (no installed bundle provides it);"
+                + " expected one of debugcon, i8042, kvmclock, pci-host, pic, pit, post-port, rtc, uart16550, virtio-blk,"
+                + " virtio-console, virtio-net, virtio-rng\n", errWithoutJvmNoise(r));
+        r = run(dir, "run", "--kernel", "k", "--device", "virtio-blk,transport=mmio,file=nope.img");
+        assertEquals(2, r.exit());
+        assertTrue(errWithoutJvmNoise(r).startsWith("hyperbundle: command line --device #1: virtio-blk file=nope.img "), r.err());
+        r = run(dir, "run", "--kernel", "k", "--serial", "tcp:99999");
+        assertEquals(2, r.exit());
+        assertEquals("hyperbundle: command line: serial=tcp:99999 has no valid port; expected tcp:PORT with PORT 0-65535\n",
                 errWithoutJvmNoise(r));
         r = run(dir, "run", "--kernel", "k");
         assertEquals(2, r.exit());
@@ -83,6 +96,125 @@ class LauncherIT {
         r = run(dir, "run", "--frobnicate");
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("hyperbundle: Unknown option: '--frobnicate'"), r.err());
+    }
+
+    /**
+     * bin/hyperbundle shell as a person uses it: the Gogo prompt, vm:backends, vm:devices, and a machine started,
+     * listed, paused (its instruction count stands still), resumed, stopped; end of input ends the shell and the VMM.
+     */
+    @Test
+    void shellCommandsListStartPauseResumeAndStopMachines() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        Path console = dir.resolve("a.txt");
+        Process p = new ProcessBuilder(BIN.toString(), "shell").directory(dir.toFile()).redirectErrorStream(true).start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    out.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        var shell = new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            await(out, 0, "g! ", 60);
+            assertTrue(out.toString().contains("Welcome to Apache Felix Gogo"), out.toString());
+            int mark = out.length();
+            shell.println("vm:backends");
+            await(out, mark, "interp    full virtualization, interpreter         available", 20);
+            mark = out.length();
+            shell.println("vm:devices");
+            await(out, mark, "virtio-rng ", 20);
+            for (String type : List.of("pic ", "pit ", "rtc ", "uart16550 ", "i8042 ", "pci-host ", "virtio-blk ", "kvmclock ")) {
+                assertTrue(out.substring(mark).lines().anyMatch(l -> l.replace("g! ", "").startsWith(type)), type + ":\n" + out);
+            }
+            mark = out.length();
+            shell.println("vm:start --name a --memory 32M --kernel " + Guests.TINY + " --initrd " + Guests.INITRD
+                    + " --serial file:" + console);
+            await(out, mark, "starting", 20);
+            long running = 0;
+            for (long end = System.currentTimeMillis() + 60_000; running == 0 && System.currentTimeMillis() < end; ) {
+                mark = out.length();
+                shell.println("vm:list");
+                String line = find(out, mark, "a +RUNNING +interp +\\d+", 2);
+                running = line == null ? 0 : count(line);
+            }
+            assertTrue(running > 0, "the machine runs guest instructions:\n" + out);
+            mark = out.length();
+            shell.println("vm:pause a");
+            await(out, mark, "a paused", 20);
+            mark = out.length();
+            shell.println("vm:list");
+            long paused = count(await(out, mark, "a +PAUSED +interp +\\d+", 20));
+            Thread.sleep(500);
+            mark = out.length();
+            shell.println("vm:list");
+            assertEquals(paused, count(await(out, mark, "a +PAUSED +interp +\\d+", 20)), "no instruction runs while paused");
+            mark = out.length();
+            shell.println("vm:resume a");
+            await(out, mark, "a resumed", 20);
+            Thread.sleep(500);
+            mark = out.length();
+            shell.println("vm:list");
+            assertTrue(count(await(out, mark, "a +RUNNING +interp +\\d+", 20)) > paused, "resumed:\n" + out);
+            mark = out.length();
+            shell.println("vm:stop a");
+            await(out, mark, "a stopping", 20);
+            String list = "";
+            for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(200)) {
+                mark = out.length();
+                shell.println("vm:list");
+                await(out, mark, "g! ", 20);
+                Thread.sleep(200);
+                list = out.substring(mark);
+                if (!list.contains("a ")) {
+                    break;
+                }
+            }
+            assertTrue(!list.contains("a "), "a stopped machine leaves the list:\n" + list);
+            mark = out.length();
+            shell.println("vm:pause nope");
+            await(out, mark, "no machine named nope", 20);
+            assertTrue(Files.exists(console), "COM1 went to the file given with --serial");
+        } finally {
+            shell.close(); // end of input: Gogo stops the shell and the framework
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out.toString());
+        reader.join(10_000);
+        assertEquals(0, p.exitValue(), out.toString());
+        assertTrue(out.toString().contains("gosh: stopping shell and framework"), out.toString());
+    }
+
+    /** Waits until the output after mark matches regex somewhere; returns the first match. */
+    private static String await(StringBuffer out, int mark, String regex, int seconds) throws InterruptedException {
+        String found = find(out, mark, regex, seconds);
+        if (found == null) {
+            throw new AssertionError("'" + regex + "' did not appear within " + seconds + " s; the shell printed:\n" + out);
+        }
+        return found;
+    }
+
+    /** As await, null when nothing matched in time. */
+    private static String find(StringBuffer out, int mark, String regex, int seconds) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+        long end = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < end) {
+            java.util.regex.Matcher m = p.matcher(out.substring(Math.min(mark, out.length())));
+            if (m.find()) {
+                return m.group();
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    /** The instructions-retired column of a vm:list line. */
+    private static long count(String listLine) {
+        String[] f = listLine.trim().split(" +");
+        return Long.parseLong(f[f.length - 1]);
     }
 
     static String errWithoutJvmNoise(Result r) {

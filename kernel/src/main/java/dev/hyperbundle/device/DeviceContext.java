@@ -72,4 +72,14 @@ public interface DeviceContext {
     void addKernelArgument(String argument);
 
     System.Logger logger();
+
+    /**
+     * The name of the machine the device is in, unique among the machines of one framework; for identities that
+     * must differ between machines and stay the same across hot-swaps (a NIC's default MAC). Empty when unknown.
+     *
+     * @since 1.1
+     */
+    default String machineName() {
+        return "";
+    }
 }

@@ -114,7 +114,7 @@ public final class DeviceTestContext implements DeviceContext, AutoCloseable {
 
     /** A context on a machine without RAM, with a synchronous executor and no char backend but those put in. */
     public DeviceTestContext(String deviceId) {
-        this(deviceId, new Machine(0, false), false);
+        this(deviceId, new Machine(0, false, ""), false);
     }
 
     private DeviceTestContext(String deviceId, Machine machine, boolean charBackendsOnDemand) {
@@ -157,6 +157,7 @@ public final class DeviceTestContext implements DeviceContext, AutoCloseable {
         private long ramBytes;
         private boolean queued;
         private boolean charBackendsOnDemand;
+        private String machineName = "";
 
         private Builder(String deviceId) {
             this.deviceId = deviceId;
@@ -190,8 +191,14 @@ public final class DeviceTestContext implements DeviceContext, AutoCloseable {
             return this;
         }
 
+        /** The name {@link DeviceTestContext#machineName()} reports (default: empty, as for an unnamed machine). */
+        public Builder machineName(String name) {
+            this.machineName = name;
+            return this;
+        }
+
         public DeviceTestContext build() {
-            return new DeviceTestContext(deviceId, new Machine(ramBytes, queued), charBackendsOnDemand);
+            return new DeviceTestContext(deviceId, new Machine(ramBytes, queued, machineName), charBackendsOnDemand);
         }
     }
 
@@ -412,6 +419,12 @@ public final class DeviceTestContext implements DeviceContext, AutoCloseable {
         return System.getLogger("hyperbundle.device." + deviceId);
     }
 
+    /** The machine's name given to the builder (shared with {@link #onSameMachine} contexts). */
+    @Override
+    public String machineName() {
+        return machine.name;
+    }
+
     private BusDevice recorded(BusDevice d) {
         return new BusDevice() {
             @Override
@@ -453,7 +466,10 @@ public final class DeviceTestContext implements DeviceContext, AutoCloseable {
         final Executor executor;
         private boolean closed;
 
-        Machine(long ramBytes, boolean queued) {
+        final String name;
+
+        Machine(long ramBytes, boolean queued, String name) {
+            this.name = name;
             if (ramBytes > 0) {
                 memory.addRegion(0, ramBytes, MemoryRegion.Kind.RAM, "ram");
             }

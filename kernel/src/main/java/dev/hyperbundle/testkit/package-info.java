@@ -27,7 +27,7 @@
  * those tests with the reason (cpu-hvassist does for its emulated KVM hosts); they must never change a result.
  */
 @Export
-@Version("1.2.1")
+@Version("1.3.0")
 package dev.hyperbundle.testkit;
 
 import org.osgi.annotation.bundle.Export;

@@ -44,6 +44,42 @@ class IoBusTest {
         bus.write(0x278, 4, 0x12345678); // nothing to see, nothing thrown
     }
 
+    /** Each unclaimed address is reported once (at DEBUG), however often the guest probes it. */
+    @Test
+    void unclaimedAccessesAreLoggedOncePerAddress() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(IoBus.class.getName());
+        List<String> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level before = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.FINE);
+        jul.addHandler(handler);
+        try {
+            IoBus bus = new IoBus("port", 0x10000);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(0xff, bus.read(0x3f0, 1)); // floppy controller probe
+                bus.write(0x378, 1, 0x55); // parallel port probe
+            }
+            assertEquals(0xffff, bus.read(0x3f0, 2));
+            assertEquals(List.of("FINE unclaimed port read 0x3f0 (1 bytes)", "FINE unclaimed port write 0x378 (1 bytes)"), records);
+        } finally {
+            jul.removeHandler(handler);
+            jul.setLevel(before);
+        }
+    }
+
     @Test
     void accessRunningPastARangeIsSplitIntoBytes() {
         IoBus bus = new IoBus("port", 0x10000);

@@ -15,7 +15,8 @@ final class BlockFile implements AutoCloseable {
     private final boolean readOnly;
     private final HolePuncher puncher;
 
-    private BlockFile(FileChannel channel, long size, boolean readOnly, HolePuncher puncher) {
+    /** Over an open channel (tests wrap it to watch what reaches the file). */
+    BlockFile(FileChannel channel, long size, boolean readOnly, HolePuncher puncher) {
         this.channel = channel;
         this.size = size;
         this.readOnly = readOnly;

@@ -39,7 +39,8 @@ public final class VirtioBlkFactory implements DeviceFactory {
         }
         Path path = Path.of(name);
         if (!Files.isRegularFile(path)) {
-            throw config.error("file", Files.exists(path) ? "is not a regular file" : "does not exist: " + path.toAbsolutePath());
+            throw config.error("file", (Files.exists(path) ? "is not a regular file" : "does not exist: " + path.toAbsolutePath())
+                    + "; expected a raw disk image (e.g. made with truncate -s 64M FILE)");
         }
         BlockFile file;
         try {

@@ -29,7 +29,8 @@ public final class VirtioNetFactory implements DeviceFactory {
         byte[] mac;
         String macText = config.string("mac", null);
         if (macText == null) {
-            mac = MacAddress.derive(context.deviceId());
+            // Per machine and device: two VMs' "virtio-net0" on one switch must not share an address.
+            mac = MacAddress.derive(context.machineName().isEmpty() ? context.deviceId() : context.machineName() + "/" + context.deviceId());
         } else {
             mac = MacAddress.parse(macText);
             if (mac == null) {

@@ -7,6 +7,7 @@ import dev.hyperbundle.testkit.DeviceTestContext;
 import dev.hyperbundle.virtio.testkit.DeviceRig;
 import dev.hyperbundle.virtio.testkit.DriverQueue;
 import dev.hyperbundle.virtio.testkit.GuestAllocator;
+import dev.hyperbundle.virtio.rng.VirtioRngFactory;
 import dev.hyperbundle.virtio.testkit.VirtioDriver;
 import dev.hyperbundle.virtio.transport.VirtioTransport;
 import java.nio.file.Files;
@@ -149,7 +150,9 @@ class AdversarialQueueFuzzTest {
     @ValueSource(strings = {"virtio-blk", "virtio-console", "virtio-rng", "virtio-net"})
     void namedAttacksPutOnlyThisDeviceIntoNeedsReset(String type) throws Exception {
         for (int attack = 0; attack < 7; attack++) {
-            try (DeviceRig rig = rig(type, "pci", attack)) {
+            try (DeviceRig rig = rig(type, "pci", attack); LogRecords log = new LogRecords("hyperbundle.device." + type + "0")) {
+                // A bystander on the same machine: must not notice the other device's trouble.
+                DeviceRig bystander = new DeviceRig(rig.ctx.onSameMachine("bystander"), rig.alloc, new VirtioRngFactory(), "pci", 1, -1L);
                 DriverQueue q = rig.queues.get(0);
                 long buf = rig.alloc.alloc(4096);
                 long table = rig.alloc.alloc(256);
@@ -202,8 +205,55 @@ class AdversarialQueueFuzzTest {
                         type + " attack " + attack + " status " + status);
                 assertEquals(2, rig.driver.takeInterrupt() & 2, "config change interrupt tells the driver");
                 assertEquals(0, q.usedIdx());
+                // The driver keeps kicking the broken queue: still one log line, still nothing used.
+                rig.driver.notifyQueue(type.equals("virtio-net") ? 1 : 0);
+                rig.driver.notifyQueue(0);
+                rig.ctx.runTasks();
+                assertEquals(1, log.matching("device needs reset").size(), type + " attack " + attack + ": " + log.records);
+                assertEquals(0, q.usedIdx());
+                long b = rig.alloc.alloc(16);
+                bystander.queues.get(0).add(List.of(new DriverQueue.Buf(b, 16, true)));
+                bystander.driver.notifyQueue(0);
+                rig.ctx.runTasks();
+                assertEquals(List.of(16), bystander.queues.get(0).takeUsed().stream().map(DriverQueue.Used::length).toList());
+                assertEquals(0, bystander.driver.status() & VirtioDriver.STATUS_NEEDS_RESET);
+                bystander.close();
                 rig.ctx.close();
             }
+        }
+    }
+
+    /** Records what a java.util.logging logger (behind System.Logger) receives while open. */
+    static final class LogRecords implements AutoCloseable {
+        final java.util.logging.Logger logger;
+        final List<String> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        LogRecords(String name) {
+            logger = java.util.logging.Logger.getLogger(name);
+            logger.addHandler(handler);
+        }
+
+        List<String> matching(String text) {
+            return records.stream().filter(r -> r.contains(text)).toList();
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(handler);
         }
     }
 

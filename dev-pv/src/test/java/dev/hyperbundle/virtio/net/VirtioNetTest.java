@@ -1,6 +1,7 @@
 package dev.hyperbundle.virtio.net;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceConfigException;
@@ -100,17 +101,102 @@ class VirtioNetTest {
         assertFalse(Arrays.equals(m, MacAddress.derive("virtio-net1")));
     }
 
+    /** Two machines' "virtio-net0" on one switch differ; the same machine and device keep theirs (also across a hot-swap). */
     @Test
-    void tapThatCannotBeOpenedIsAConfigErrorWithTheReason() {
-        try (DeviceTestContext ctx = DeviceRig.context("net0")) {
-            DeviceConfig c = new DeviceConfig("virtio-net", "net0", Map.of("backend", "tap:hbtest0"), "test");
-            try {
-                new VirtioNetFactory().create(ctx, c).close();
-                // Running with CAP_NET_ADMIN: the TAP device could be created, which is fine too.
-            } catch (DeviceConfigException e) {
-                assertTrue(e.getMessage().contains("tap:hbtest0"), e.getMessage());
-                assertTrue(e.getMessage().contains("errno") || e.getMessage().contains("needs"), e.getMessage());
+    void defaultMacsDifferBetweenMachinesAndStayPerMachine() throws Exception {
+        String[] macs = new String[3];
+        String[] machines = {"alpha", "beta", "alpha"};
+        for (int i = 0; i < 3; i++) {
+            try (DeviceTestContext ctx = DeviceTestContext.builder("virtio-net0").ram(DeviceRig.RAM_SIZE).queuedExecutor()
+                    .machineName(machines[i]).build()) {
+                var device = new VirtioNetFactory().create(ctx, new DeviceConfig("virtio-net", "virtio-net0", Map.of("transport", "mmio"), "test"));
+                var driver = dev.hyperbundle.virtio.testkit.Transports.driver(ctx, device, "mmio");
+                StringBuilder mac = new StringBuilder();
+                for (int b = 0; b < 6; b++) {
+                    mac.append(String.format("%02x", driver.readConfig(b, 1)));
+                }
+                macs[i] = mac.toString();
+                device.close();
             }
         }
+        assertTrue(!macs[0].equals(macs[1]), "alpha " + macs[0] + " and beta " + macs[1]);
+        assertEquals(macs[0], macs[2]);
+        assertEquals("02", macs[0].substring(0, 2), "locally administered, unicast");
+        byte[] expected = MacAddress.derive("alpha/virtio-net0");
+        assertEquals(String.format("%02x%02x%02x%02x%02x%02x", expected[0], expected[1], expected[2], expected[3], expected[4], expected[5]),
+                macs[0]);
+    }
+
+    /** Errors where a TAP cannot be had, whatever this host allows: a bad name, and a name taken by another kind of interface. */
+    @Test
+    void tapErrorsNameTheInterfaceAndTheReason() {
+        try (DeviceTestContext ctx = DeviceRig.context("net0")) {
+            var e = assertThrows(DeviceConfigException.class, () -> new VirtioNetFactory().create(ctx,
+                    new DeviceConfig("virtio-net", "net0", Map.of("backend", "tap:name-far-too-long"), "test")));
+            assertTrue(e.getMessage().contains("tap interface name 'name-far-too-long' must be 1-15 letters, digits"), e.getMessage());
+            e = assertThrows(DeviceConfigException.class, () -> new VirtioNetFactory().create(ctx,
+                    new DeviceConfig("virtio-net", "net0", Map.of("backend", "tap:lo"), "test")));
+            assertTrue(e.getMessage().contains("tap:lo: TUNSETIFF failed: ") || e.getMessage().contains("tap:lo: cannot open /dev/net/tun: ")
+                    || e.getMessage().contains("tap:lo needs Linux with /dev/net/tun"), e.getMessage());
+        }
+    }
+
+    /**
+     * Where /dev/net/tun is usable (root here): a frame the guest sends arrives on the host interface, and the host's
+     * ARP request for a neighbour on that interface reaches the guest's receive queue. The interface goes with the device.
+     */
+    @Test
+    void tapCarriesFramesBothWaysWhereTunIsUsable() throws Exception {
+        java.nio.file.Path tun = java.nio.file.Path.of("/dev/net/tun");
+        assumeTrue(java.nio.file.Files.isReadable(tun) && java.nio.file.Files.isWritable(tun), "/dev/net/tun is not usable here");
+        assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/ip")), "no ip(8) to configure the interface");
+        String ifname = "hbtap" + (ProcessHandle.current().pid() % 10000);
+        DeviceRig rig;
+        try {
+            rig = DeviceRig.start(new VirtioNetFactory(), "pci", 2, "backend", "tap:" + ifname, "mac", "52:54:00:12:34:56");
+        } catch (DeviceConfigException e) {
+            assumeTrue(false, "cannot create a TAP here: " + e.getMessage());
+            return;
+        }
+        try (rig) {
+            java.nio.file.Path stats = java.nio.file.Path.of("/sys/class/net", ifname, "statistics", "rx_packets");
+            assertTrue(java.nio.file.Files.exists(stats), "the TAP interface exists while the device does");
+            ip("link", "set", ifname, "up");
+            ip("addr", "add", "169.254.213.1/30", "dev", ifname);
+            long before = Long.parseLong(java.nio.file.Files.readString(stats).trim());
+            byte[] out = frame(new byte[] {-1, -1, -1, -1, -1, -1}, MacAddress.parse("52:54:00:12:34:56"), 60);
+            send(rig, out, 12);
+            long end = System.currentTimeMillis() + 5000;
+            while (Long.parseLong(java.nio.file.Files.readString(stats).trim()) == before && System.currentTimeMillis() < end) {
+                Thread.sleep(10);
+            }
+            assertEquals(before + 1, Long.parseLong(java.nio.file.Files.readString(stats).trim()), "the guest's frame reached the host");
+            long rx = receiveBuffer(rig);
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket()) {
+                byte[] hello = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                udp.send(new java.net.DatagramPacket(hello, hello.length, java.net.InetAddress.getByName("169.254.213.2"), 9));
+            }
+            List<Used> used = List.of();
+            end = System.currentTimeMillis() + 10_000;
+            while (used.isEmpty() && System.currentTimeMillis() < end) {
+                rig.ctx.runTasks();
+                used = rig.queues.get(0).takeUsed();
+                Thread.sleep(10);
+            }
+            assertEquals(1, used.size(), "a frame from the host reached the guest");
+            byte[] got = rig.ctx.physicalMemory.read(rx + 12, used.get(0).length() - 12);
+            // The host's first frame to a new neighbour may be IPv6 chatter or the ARP request; it comes from the TAP's MAC.
+            String hostMac = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", ifname, "address")).trim();
+            assertArrayEquals(MacAddress.parse(hostMac), Arrays.copyOfRange(got, 6, 12), "source MAC of the host interface");
+        }
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", ifname)), "the TAP went with the device");
+    }
+
+    private static void ip(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/sbin/ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
     }
 }

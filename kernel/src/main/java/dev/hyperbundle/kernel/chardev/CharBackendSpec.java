@@ -22,6 +22,31 @@ public final class CharBackendSpec {
     }
 
     /**
+     * Checks the syntax of spec without opening anything.
+     *
+     * @return null when spec is well-formed, else what is wrong with it and what is expected (to follow
+     *     "serial=SPEC " in a message)
+     */
+    public static String check(String spec) {
+        if (spec.equals("stdio") || spec.equals("null") || (spec.startsWith("file:") && spec.length() > 5)) {
+            return null;
+        }
+        if (spec.startsWith("tcp:")) {
+            return port(spec) < 0 ? "has no valid port; expected tcp:PORT with PORT 0-65535" : null;
+        }
+        return "is not a character device; expected " + SYNTAX;
+    }
+
+    private static int port(String spec) {
+        try {
+            int port = Integer.parseInt(spec.substring(4));
+            return port <= 65535 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
      * @throws IllegalArgumentException with a one-line message when the spec is malformed or cannot be opened
      */
     public CharBackend open(String spec) {
@@ -40,13 +65,8 @@ public final class CharBackendSpec {
             }
         }
         if (spec.startsWith("tcp:")) {
-            int port;
-            try {
-                port = Integer.parseInt(spec.substring(4));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + spec + "' has no valid port; expected tcp:PORT with PORT 0-65535");
-            }
-            if (port < 0 || port > 65535) {
+            int port = port(spec);
+            if (port < 0) {
                 throw new IllegalArgumentException("'" + spec + "' has no valid port; expected tcp:PORT with PORT 0-65535");
             }
             try {

@@ -1,8 +1,10 @@
 package dev.hyperbundle.kernel.config;
 
 import dev.hyperbundle.device.DeviceConfig;
+import dev.hyperbundle.kernel.chardev.CharBackendSpec;
 import dev.hyperbundle.machine.MachineConfig;
 import dev.hyperbundle.machine.MachineConfigException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.commons.configuration2.FileBasedConfiguration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.ImmutableConfiguration;
@@ -41,8 +45,11 @@ public final class MachineConfigReader {
     public static final long MAX_MEMORY = 3L << 30;
     public static final String DEFAULT_CPU = "interp";
     public static final String DEFAULT_MEMORY = "256M";
+    /** Machine names: what the shell's commands can take as one word. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    private int machineCounter;
+    /** Default names vm0, vm1, ...: counted per framework, so machines started one after another differ. */
+    private static final java.util.concurrent.atomic.AtomicInteger MACHINES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Reads the options (and the file they name) into a machine configuration. */
     public MachineConfig read(VmOptions options) throws MachineConfigException {
@@ -57,15 +64,19 @@ public final class MachineConfigReader {
             readFile(file, values, devices);
         }
         String fileOrigin = origin;
-        override(values, "name", options.name);
-        override(values, "cpu", options.cpu);
-        override(values, "memory", options.memory);
-        override(values, "kernel", options.kernel == null ? null : Path.of(options.kernel).toAbsolutePath().toString());
-        override(values, "initrd", options.initrd == null ? null : Path.of(options.initrd).toAbsolutePath().toString());
-        override(values, "append", options.append);
-        override(values, "serial", options.serial);
-        override(values, "defaults", options.defaults);
-        override(values, "reboot", options.reboot);
+        Path fileBase = base;
+        // A command-line option overrides the file's key; messages about that key then name the command line.
+        Map<String, String> keyOrigins = new HashMap<>();
+        override(values, keyOrigins, "name", options.name);
+        override(values, keyOrigins, "cpu", options.cpu);
+        override(values, keyOrigins, "memory", options.memory);
+        override(values, keyOrigins, "kernel", options.kernel == null ? null : Path.of(options.kernel).toAbsolutePath().toString());
+        override(values, keyOrigins, "initrd", options.initrd == null ? null : Path.of(options.initrd).toAbsolutePath().toString());
+        override(values, keyOrigins, "append", options.append);
+        override(values, keyOrigins, "serial", options.serial);
+        override(values, keyOrigins, "defaults", options.defaults);
+        override(values, keyOrigins, "reboot", options.reboot);
+        Function<String, String> from = key -> keyOrigins.getOrDefault(key, fileOrigin);
         for (int i = 0; i < options.devices.size(); i++) {
             String spec = options.devices.get(i);
             try {
@@ -75,29 +86,47 @@ public final class MachineConfigReader {
             }
         }
 
-        String name = string(values, "name", "vm" + machineCounter++);
-        String cpu = string(values, "cpu", DEFAULT_CPU);
+        String name = values.containsKey("name") ? string(values, "name", null) : "vm" + MACHINES.getAndIncrement();
+        if (!NAME.matcher(name).matches()) {
+            throw new MachineConfigException(from.apply("name") + ": name=" + name
+                    + " is not a machine name; expected letters, digits, '.', '_' or '-' (at most 64)");
+        }
+        String cpu = string(values, "cpu", DEFAULT_CPU).trim();
+        if (cpu.isEmpty()) {
+            throw new MachineConfigException(from.apply("cpu") + ": cpu= is empty; expected a CPU backend id (e.g. interp)");
+        }
         String memoryText = string(values, "memory", DEFAULT_MEMORY);
         long memory = SizeParser.parse(memoryText);
-        String memoryOrigin = options.memory != null ? "command line" : fileOrigin;
         if (memory < 0) {
-            throw new MachineConfigException(memoryOrigin + ": memory=" + memoryText
+            throw new MachineConfigException(from.apply("memory") + ": memory=" + memoryText
                     + " is not a size; expected a number with an optional K, M or G suffix (e.g. 256M)");
         }
         if (memory < MIN_MEMORY || memory > MAX_MEMORY || memory % (1 << 20) != 0) {
-            throw new MachineConfigException(memoryOrigin + ": memory=" + memoryText
+            throw new MachineConfigException(from.apply("memory") + ": memory=" + memoryText
                     + " is out of range; expected a whole number of MiB from 16M to 3G");
         }
-        Path kernel = existingFile(values, "kernel", base, options.kernel != null ? "command line" : fileOrigin, true);
-        Path initrd = existingFile(values, "initrd", base, options.initrd != null ? "command line" : fileOrigin, false);
+        Path kernel = existingFile(values, "kernel", base, from.apply("kernel"), true);
+        Path initrd = existingFile(values, "initrd", base, from.apply("initrd"), false);
         String append = string(values, "append", "console=ttyS0");
-        String serial = string(values, "serial", "stdio");
-        boolean defaults = bool(values, "defaults", true, fileOrigin);
-        boolean reboot = bool(values, "reboot", false, fileOrigin);
+        if (!StandardCharsets.US_ASCII.newEncoder().canEncode(append)) {
+            throw new MachineConfigException(from.apply("append") + ": append=" + append
+                    + " has characters outside ASCII; expected an ASCII kernel command line");
+        }
+        String serial = string(values, "serial", "stdio").trim();
+        String serialOrigin = from.apply("serial");
+        String problem = CharBackendSpec.check(serial);
+        if (problem != null) {
+            throw new MachineConfigException(serialOrigin + ": serial=" + serial + " " + problem);
+        }
+        if (!keyOrigins.containsKey("serial")) {
+            serial = relativeToFile(serial, fileBase);
+        }
+        boolean defaults = bool(values, "defaults", true, from.apply("defaults"));
+        boolean reboot = bool(values, "reboot", false, from.apply("reboot"));
 
         List<DeviceConfig> configs = new ArrayList<>();
         if (defaults) {
-            configs.addAll(pcChipset(memory, serial));
+            configs.addAll(pcChipset(memory, serial, serialOrigin + ", serial"));
         }
         Map<String, Integer> perType = new HashMap<>();
         Set<String> ids = new TreeSet<>();
@@ -105,25 +134,39 @@ public final class MachineConfigReader {
         for (DeviceEntry e : devices) {
             Map<String, String> params = new LinkedHashMap<>(e.params());
             String type = params.remove("");
+            boolean fromFile = !e.origin().startsWith("--device");
+            String where = fromFile ? fileOrigin + ", " + e.origin() : "command line " + e.origin();
             int n = perType.merge(type, 1, Integer::sum) - 1;
             String id = params.getOrDefault("id", type + n);
             if (!ids.add(id)) {
-                throw new MachineConfigException(e.origin() + ": device id '" + id + "' is used twice; give it id=...");
+                throw new MachineConfigException(where + ": device id '" + id + "' is used twice; give it id=...");
             }
-            String where = e.origin().startsWith("--device") ? "command line " + e.origin() : fileOrigin + ", " + e.origin();
+            if (fromFile) {
+                // Paths in a file are relative to the file, as kernel and initrd are.
+                params.computeIfPresent("file", (k, v) -> v.isEmpty() ? v : fileBase.resolve(v).normalize().toString());
+                params.computeIfPresent("chardev", (k, v) -> relativeToFile(v, fileBase));
+            }
             configs.add(new DeviceConfig(type, id, params, where));
         }
-        return new MachineConfig(name, cpu, memory, kernel, initrd, append, configs, reboot, origin);
+        return new MachineConfig(name, cpu, memory, kernel, initrd, append, configs, reboot, origin, keyOrigins);
+    }
+
+    /** "file:PATH" with a relative PATH becomes file:BASE/PATH; other specs are returned as they are. */
+    private static String relativeToFile(String chardev, Path base) {
+        if (chardev.startsWith("file:") && chardev.length() > 5) {
+            return "file:" + base.resolve(chardev.substring(5)).normalize();
+        }
+        return chardev;
     }
 
     /** The devices of a PC that every Linux guest expects (QEMU's -M pc defaults, without VGA and IDE). */
-    static List<DeviceConfig> pcChipset(long memory, String serial) {
+    static List<DeviceConfig> pcChipset(long memory, String serial, String serialOrigin) {
         String o = "default PC chipset";
         return List.of(
                 new DeviceConfig("pic", "pic", Map.of(), o),
                 new DeviceConfig("pit", "pit", Map.of(), o),
                 new DeviceConfig("rtc", "rtc", Map.of("memory", Long.toString(memory)), o),
-                new DeviceConfig("uart16550", "com1", Map.of("index", "0", "chardev", serial), o),
+                new DeviceConfig("uart16550", "com1", Map.of("index", "0", "chardev", serial), serialOrigin),
                 new DeviceConfig("i8042", "i8042", Map.of(), o),
                 new DeviceConfig("pci-host", "pci-host", Map.of(), o),
                 new DeviceConfig("post-port", "post", Map.of(), o));
@@ -132,9 +175,10 @@ public final class MachineConfigReader {
     private record DeviceEntry(Map<String, String> params, String origin) {
     }
 
-    private static void override(Map<String, Object> values, String key, Object value) {
+    private static void override(Map<String, Object> values, Map<String, String> keyOrigins, String key, Object value) {
         if (value != null) {
             values.put(key, value);
+            keyOrigins.put(key, "command line");
         }
     }
 
@@ -206,7 +250,7 @@ public final class MachineConfigReader {
         for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
             String key = keys.next();
             String top = key.split("[.(]", 2)[0];
-            if (!KEYS.contains(top)) {
+            if (!KEYS.contains(top) || (!top.equals("devices") && !key.equals(top))) {
                 throw new MachineConfigException(name + ": unknown key '" + key + "'; expected one of "
                         + String.join(", ", new TreeSet<>(KEYS)));
             }

@@ -6,6 +6,9 @@ import java.util.concurrent.Executor;
 
 /** What a machine offers its device slots. */
 interface MachineServices {
+    /** The machine's name (unique in the framework). */
+    String name();
+
     Platform platform();
 
     Executor executor();

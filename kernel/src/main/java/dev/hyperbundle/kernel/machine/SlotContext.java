@@ -136,6 +136,11 @@ final class SlotContext implements DeviceContext {
     }
 
     @Override
+    public String machineName() {
+        return machine.name();
+    }
+
+    @Override
     public System.Logger logger() {
         return System.getLogger("hyperbundle.device." + slot.id());
     }

@@ -21,6 +21,7 @@ import dev.hyperbundle.machine.MachineState;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,11 +61,12 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
         this.loop = new VcpuLoop(config.name(), platform.clock(), this);
         platform.interrupts().setWakeup(loop::interruptRaised);
         try {
-            backend = availableBackend(config.cpu());
+            backend = availableBackend(config.cpu(), config.origin("cpu"));
             for (DeviceConfig d : config.devices()) {
                 DeviceSlot slot = new DeviceSlot(d);
                 DeviceFactory f = registry.factory(d.type()).orElseThrow(() -> new MachineConfigException(
-                        d.origin() + ": unknown device type '" + d.type() + "' (no installed bundle provides it)"));
+                        d.origin() + ": unknown device type '" + d.type() + "' (no installed bundle provides it); expected one of "
+                                + oneOf(registry.deviceTypeNames())));
                 slot.attach(f, this);
                 slots.add(slot);
             }
@@ -87,13 +89,19 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
         }
     }
 
-    private CpuBackend availableBackend(String id) throws MachineConfigException {
-        CpuBackend b = registry.backend(id).orElseThrow(() -> new MachineConfigException(
-                config.origin() + ": cpu '" + id + "' is not a known CPU backend (no installed bundle provides it)"));
+    /** @param origin where the id came from ("vm.yaml", "command line"), or null for a live switch */
+    private CpuBackend availableBackend(String id, String origin) throws MachineConfigException {
+        String what = origin == null ? "'" + id + "'" : origin + ": cpu=" + id;
+        CpuBackend b = registry.backend(id).orElseThrow(() -> new MachineConfigException(what
+                + " is not a known CPU backend (no installed bundle provides it); expected one of " + oneOf(registry.backendIds())));
         if (!b.availability().available()) {
-            throw new MachineConfigException("CPU backend '" + id + "' is " + b.availability());
+            throw new MachineConfigException(what + " is " + b.availability() + " (this host cannot run that backend)");
         }
         return b;
+    }
+
+    private static String oneOf(Collection<String> names) {
+        return names.isEmpty() ? "(none installed)" : String.join(", ", names);
     }
 
     private X86CpuState boot() throws BootImageException {
@@ -215,7 +223,7 @@ public final class VmMachine implements Machine, MachineServices, MachineControl
     public void switchBackend(String backendId) {
         try {
             loop.callParked("switching to " + backendId, () -> {
-                CpuBackend target = availableBackend(backendId);
+                CpuBackend target = availableBackend(backendId, null);
                 Vcpu old = loop.vcpu();
                 X86CpuState saved = new X86CpuState();
                 old.saveState(saved);

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -87,7 +89,8 @@ public final class HypervisorService implements Hypervisor, ComponentRegistry {
     @Override
     public Machine create(MachineConfig config) throws MachineConfigException {
         if (machine(config.name()).isPresent()) {
-            throw new MachineConfigException(config.origin() + ": a machine named '" + config.name() + "' exists already");
+            throw new MachineConfigException(config.origin("name") + ": name=" + config.name() + " is taken: a machine of that name exists"
+                    + " already; expected a new name");
         }
         awaitComponents(config);
         VmMachine m = assembler.assemble(config);
@@ -119,6 +122,18 @@ public final class HypervisorService implements Hypervisor, ComponentRegistry {
                 return;
             }
         }
+    }
+
+    @Override
+    public SortedSet<String> backendIds() {
+        SortedSet<String> ids = new TreeSet<>();
+        backends.forEach(b -> ids.add(b.id()));
+        return ids;
+    }
+
+    @Override
+    public SortedSet<String> deviceTypeNames() {
+        return new TreeSet<>(deviceTypes().keySet());
     }
 
     @Override

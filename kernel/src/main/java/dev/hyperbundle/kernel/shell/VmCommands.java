@@ -25,11 +25,14 @@ public final class VmCommands {
         this.hypervisor = hypervisor;
     }
 
-    @Descriptor("list machines: name, state, CPU backend, instructions retired")
+    @Descriptor("list machines: name, state, CPU backend, instructions retired, devices waiting for their bundle")
     public List<String> list() {
         List<String> out = new ArrayList<>();
         for (Machine m : hypervisor.machines()) {
-            out.add(String.format("%-12s %-8s %-9s %d", m.name(), m.state(), m.cpuBackend(), m.instructionsRetired()));
+            String line = String.format("%-12s %-8s %-9s %d", m.name(), m.state(), m.cpuBackend(), m.instructionsRetired());
+            // A machine paused by a hot-swap says which device waits for a factory ("com1 uart16550 waiting for ...").
+            List<String> waiting = m.describeDevices().stream().filter(d -> d.contains(" waiting for ")).toList();
+            out.add(waiting.isEmpty() ? line : line + " (" + String.join("; ", waiting) + ")");
         }
         return out;
     }

@@ -61,7 +61,7 @@ class MachineConfigReaderTest {
         List<DeviceConfig> d = c.devices();
         assertEquals(List.of("pic", "pit", "rtc", "com1", "i8042", "pci-host", "post", "virtio-blk0", "virtio-rng0"),
                 d.stream().map(DeviceConfig::id).toList());
-        assertEquals(Map.of("file", "disk.img", "transport", "mmio"), d.get(7).params());
+        assertEquals(Map.of("file", dir.resolve("disk.img").toString(), "transport", "mmio"), d.get(7).params());
         assertEquals("vm.yaml, devices(0)", d.get(7).origin());
         assertEquals(Map.of("memory", Long.toString(64L << 20)), d.get(2).params());
     }
@@ -122,12 +122,111 @@ class MachineConfigReaderTest {
         twice.devices.add("virtio-rng,id=r");
         twice.devices.add("virtio-console,id=r");
         e = assertThrows(MachineConfigException.class, () -> new MachineConfigReader().read(twice));
-        assertEquals("--device #2: device id 'r' is used twice; give it id=...", e.getMessage());
+        assertEquals("command line --device #2: device id 'r' is used twice; give it id=...", e.getMessage());
         VmOptions missing = new VmOptions();
         missing.kernel = dir.resolve("missing").toString();
         e = assertThrows(MachineConfigException.class, () -> new MachineConfigReader().read(missing));
         assertEquals("command line: kernel=" + dir.resolve("missing") + ": file " + dir.resolve("missing") + " not found",
                 e.getMessage());
+    }
+
+    /** Every key of the reference table: a bad value names the file (or command line), the key, the value, the expectation. */
+    @Test
+    void everyKeyNamesItsOriginOnAMistake() throws Exception {
+        assertEquals("vm.yaml: name=my vm is not a machine name; expected letters, digits, '.', '_' or '-' (at most 64)",
+                error("vm.yaml", "kernel: bzImage\nname: my vm\n"));
+        assertEquals("vm.yaml: cpu= is empty; expected a CPU backend id (e.g. interp)", error("vm.yaml", "kernel: bzImage\ncpu: ''\n"));
+        assertEquals("vm.yaml: initrd=gone.gz: file " + dir.resolve("gone.gz") + " not found",
+                error("vm.yaml", "kernel: bzImage\ninitrd: gone.gz\n"));
+        assertEquals("vm.yaml: append=console=ttyS0 \u00e9t\u00e9 has characters outside ASCII; expected an ASCII kernel command line",
+                error("vm.yaml", "kernel: bzImage\nappend: console=ttyS0 \u00e9t\u00e9\n"));
+        assertEquals("vm.yaml: serial=com1 is not a character device; expected stdio, null, file:PATH or tcp:PORT",
+                error("vm.yaml", "kernel: bzImage\nserial: com1\n"));
+        assertEquals("vm.properties: serial=tcp:70000 has no valid port; expected tcp:PORT with PORT 0-65535",
+                error("vm.properties", "kernel=bzImage\nserial=tcp:70000\n"));
+        assertEquals("vm.yaml: reboot=sometimes is not a boolean; expected true or false",
+                error("vm.yaml", "kernel: bzImage\nreboot: sometimes\n"));
+        assertEquals("vm.yaml: defaults=2 is not a boolean; expected true or false", error("vm.yaml", "kernel: bzImage\ndefaults: 2\n"));
+        // A key below a scalar key is a mistake, not something to ignore.
+        assertEquals("vm.yaml: unknown key 'memory.size'; expected one of append, cpu, defaults, devices, initrd, kernel, memory, "
+                + "name, reboot, serial", error("vm.yaml", "kernel: bzImage\nmemory:\n  size: 64M\n"));
+        assertEquals("vm.properties: unknown key 'kernel.path'; expected one of append, cpu, defaults, devices, initrd, kernel, "
+                + "memory, name, reboot, serial", error("vm.properties", "kernel=bzImage\nkernel.path=x\n"));
+        assertEquals("vm.yaml, devices(1): device id 'disk' is used twice; give it id=...", error("vm.yaml",
+                "kernel: bzImage\ndevices:\n  - virtio-blk,file=a,id=disk\n  - virtio-blk,file=b,id=disk\n"));
+        assertEquals("vm.yaml, devices(0): device id 'com1' is used twice; give it id=...",
+                error("vm.yaml", "kernel: bzImage\ndevices:\n  - uart16550,index=1,id=com1\n"));
+    }
+
+    @Test
+    void aCommandLineOptionOverridingTheFileIsNamedAsTheCommandLine() throws Exception {
+        Path f = Files.writeString(dir.resolve("vm.yaml"), "kernel: bzImage\nmemory: 64M\ncpu: interp\n");
+        VmOptions o = new VmOptions();
+        o.configFile = f.toString();
+        o.cpu = "quantum";
+        MachineConfig c = new MachineConfigReader().read(o);
+        assertEquals("command line", c.origin("cpu"));
+        assertEquals("vm.yaml", c.origin("memory"));
+        assertEquals("vm.yaml", c.origin());
+        o.memory = "lots";
+        var e = assertThrows(MachineConfigException.class, () -> new MachineConfigReader().read(o));
+        assertEquals("command line: memory=lots is not a size; expected a number with an optional K, M or G suffix (e.g. 256M)",
+                e.getMessage());
+        o.memory = null;
+        o.serial = "tty";
+        e = assertThrows(MachineConfigException.class, () -> new MachineConfigReader().read(o));
+        assertEquals("command line: serial=tty is not a character device; expected stdio, null, file:PATH or tcp:PORT", e.getMessage());
+        o.serial = null;
+        o.name = "a/b";
+        e = assertThrows(MachineConfigException.class, () -> new MachineConfigReader().read(o));
+        assertEquals("command line: name=a/b is not a machine name; expected letters, digits, '.', '_' or '-' (at most 64)",
+                e.getMessage());
+    }
+
+    /** As the README says: relative paths in a file are relative to the file, not to where hyperbundle runs. */
+    @Test
+    void pathsInAFileAreRelativeToTheFile() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("vms"));
+        Files.write(sub.resolve("bzImage"), new byte[] {1});
+        Path f = Files.writeString(sub.resolve("vm.yaml"), """
+                kernel: bzImage
+                serial: file:com1.log
+                devices:
+                  - type: virtio-blk
+                    file: disks/a.img
+                  - virtio-console,chardev=file:hvc0.log
+                  - virtio-blk,file=/abs/b.img
+                """);
+        VmOptions o = new VmOptions();
+        o.configFile = f.toString();
+        o.devices.add("virtio-console,chardev=file:here.log");
+        MachineConfig c = new MachineConfigReader().read(o);
+        DeviceConfig com1 = c.devices().get(3);
+        assertEquals("com1", com1.id());
+        assertEquals(Map.of("index", "0", "chardev", "file:" + sub.resolve("com1.log")), com1.params());
+        assertEquals("vm.yaml, serial", com1.origin());
+        assertEquals(Map.of("file", sub.resolve("disks/a.img").toString()), c.devices().get(7).params());
+        assertEquals(Map.of("chardev", "file:" + sub.resolve("hvc0.log")), c.devices().get(8).params());
+        assertEquals(Map.of("file", "/abs/b.img"), c.devices().get(9).params());
+        // The command line's own relative paths stay relative to the working directory.
+        assertEquals(Map.of("chardev", "file:here.log"), c.devices().get(10).params());
+        assertEquals("command line --device #1", c.devices().get(10).origin());
+    }
+
+    /** vm:start twice without --name in one shell: two machines, two names. */
+    @Test
+    void defaultNamesDifferBetweenReads() throws Exception {
+        VmOptions o = new VmOptions();
+        o.kernel = kernel.toString();
+        String first = new MachineConfigReader().read(o).name();
+        String second = new MachineConfigReader().read(o).name();
+        assertEquals(true, first.matches("vm\\d+"), first);
+        assertEquals(Integer.parseInt(first.substring(2)) + 1, Integer.parseInt(second.substring(2)));
+        o.name = "given";
+        assertEquals("given", new MachineConfigReader().read(o).name());
+        o.name = null;
+        assertEquals("vm" + (Integer.parseInt(second.substring(2)) + 1), new MachineConfigReader().read(o).name(),
+                "a given name takes no number");
     }
 
     @Test

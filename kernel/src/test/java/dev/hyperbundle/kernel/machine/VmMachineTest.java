@@ -45,6 +45,16 @@ class VmMachineTest {
         public Optional<DeviceFactory> factory(String type) {
             return Optional.ofNullable(factories.get(type));
         }
+
+        @Override
+        public java.util.SortedSet<String> backendIds() {
+            return new java.util.TreeSet<>(List.of("a", "b"));
+        }
+
+        @Override
+        public java.util.SortedSet<String> deviceTypeNames() {
+            return new java.util.TreeSet<>(factories.keySet());
+        }
     };
     VmMachine machine;
 
@@ -96,15 +106,28 @@ class VmMachineTest {
         VmMachine m = create(List.of(counter()));
         m.start();
         DeviceFactory current = build1;
-        for (int i = 0; i < 20; i++) {
-            Thread.sleep(5);
-            assertTrue(m.factoryLeaving(current));
-            assertEquals(MachineState.PAUSED, m.state());
-            assertEquals(List.of("counter0 counter waiting for a counter factory"), m.describeDevices());
-            DeviceFactory next = current == build1 ? build2 : build1;
-            m.factoryArrived(next);
-            current = next;
+        PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(5);
+                assertTrue(m.factoryLeaving(current));
+                assertEquals(MachineState.PAUSED, m.state());
+                assertEquals(java.util.Set.of("waiting for a device factory of type counter"), m.pauseReasons());
+                assertEquals(List.of("counter0 counter waiting for a counter factory"), m.describeDevices());
+                DeviceFactory next = current == build1 ? build2 : build1;
+                m.factoryArrived(next);
+                current = next;
+            }
+        } finally {
+            System.setErr(stderr);
         }
+        assertEquals("hyperbundle: machine t paused: waiting for a device factory of type counter\n"
+                + "hyperbundle: machine t: counter devices restored from the new bundle\n", said.toString().lines().limit(2)
+                .map(l -> l + "\n").reduce("", String::concat), "the console says why the machine waits");
+        assertEquals(40, said.toString().lines().count());
+        assertEquals(java.util.Set.of(), m.pauseReasons());
         assertEquals(MachineState.RUNNING, m.state());
         Thread.sleep(20);
         m.pause();
@@ -115,6 +138,30 @@ class VmMachineTest {
         assertEquals(s.gpr[X86CpuState.EAX], last.writes, "every write the guest made was counted across 20 swaps");
         assertEquals(s.gpr[X86CpuState.EAX] - 1, last.last);
         assertEquals(0, s.gpr[X86CpuState.EBP], "every read-back saw the write count the CPU expected");
+    }
+
+    /** A user's pause and a wait for a factory are separate: the machine runs again only when both are over. */
+    @Test
+    void aUserPauseOutlastsTheWaitForAFactory() throws Exception {
+        DeviceFactory build1 = CounterDevice.factory(1, counters);
+        factories.put(CounterDevice.TYPE, build1);
+        VmMachine m = create(List.of(counter()));
+        m.start();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(PrintStream.nullOutputStream()));
+        try {
+            assertTrue(m.factoryLeaving(build1));
+            m.pause();
+            assertEquals(java.util.Set.of("waiting for a device factory of type counter", "paused by user"), m.pauseReasons());
+            m.factoryArrived(CounterDevice.factory(2, counters));
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(java.util.Set.of("paused by user"), m.pauseReasons());
+        assertEquals(MachineState.PAUSED, m.state());
+        assertEquals(List.of("counter0 counter attached"), m.describeDevices());
+        m.resume();
+        assertEquals(MachineState.RUNNING, m.state());
     }
 
     @Test
@@ -136,7 +183,7 @@ class VmMachineTest {
         assertEquals(m.cpuState().gpr[X86CpuState.EAX], counters.get(0).writes);
         assertEquals(counters.get(0).writes, m.instructionsRetired());
         var e = assertThrows(IllegalArgumentException.class, () -> m.switchBackend("nope"));
-        assertEquals("test: cpu 'nope' is not a known CPU backend (no installed bundle provides it)", e.getMessage());
+        assertEquals("'nope' is not a known CPU backend (no installed bundle provides it); expected one of a, b", e.getMessage());
     }
 
     /** A 1 kHz interrupt source: the CPU must wake from HLT and take interrupts while halted. */
@@ -237,12 +284,63 @@ class VmMachineTest {
     void unknownDeviceTypesAndBadParametersAreNamed() {
         var e = assertThrows(MachineConfigException.class,
                 () -> create(List.of(new DeviceConfig("nic9000", "nic", Map.of(), "vm.yaml, devices(3)"))));
-        assertEquals("vm.yaml, devices(3): unknown device type 'nic9000' (no installed bundle provides it)", e.getMessage());
+        assertEquals("vm.yaml, devices(3): unknown device type 'nic9000' (no installed bundle provides it); expected one of "
+                + "(none installed)", e.getMessage());
         factories.put(CounterDevice.TYPE, CounterDevice.factory(1, counters));
+        e = assertThrows(MachineConfigException.class,
+                () -> create(List.of(new DeviceConfig("nic9000", "nic", Map.of(), "vm.yaml, devices(3)"))));
+        assertEquals("vm.yaml, devices(3): unknown device type 'nic9000' (no installed bundle provides it); expected one of "
+                + "counter", e.getMessage());
         e = assertThrows(MachineConfigException.class,
                 () -> create(List.of(new DeviceConfig(CounterDevice.TYPE, "c", Map.of("speed", "9"), "--device #1"))));
         assertEquals("--device #1: counter speed=9 is not a parameter of counter; expected one of id", e.getMessage());
         machine = null;
+    }
+
+    @Test
+    void unknownOrUnavailableBackendsNameTheKeyAndWhereItWasSet() {
+        MachineConfig quantum = new MachineConfig("t", "quantum", 16L << 20, null, null, "", List.of(), false, "vm.yaml",
+                Map.of("cpu", "command line"));
+        var e = assertThrows(MachineConfigException.class, () -> new MachineAssembler(registry,
+                new CharBackendSpec(null, new PrintStream(PrintStream.nullOutputStream()))).assemble(quantum));
+        assertEquals("command line: cpu=quantum is not a known CPU backend (no installed bundle provides it); "
+                + "expected one of a, b", e.getMessage());
+        CpuBackend offline = new CpuBackend() {
+            @Override
+            public String id() {
+                return "a";
+            }
+
+            @Override
+            public dev.hyperbundle.backend.Technique technique() {
+                return a.technique();
+            }
+
+            @Override
+            public dev.hyperbundle.backend.Availability availability() {
+                return dev.hyperbundle.backend.Availability.no("/dev/kvm not found");
+            }
+
+            @Override
+            public dev.hyperbundle.backend.Vcpu createVcpu(dev.hyperbundle.backend.VcpuContext context) {
+                throw new AssertionError("an unavailable backend is never asked for a vCPU");
+            }
+        };
+        ComponentRegistry kvmless = new ComponentRegistry() {
+            @Override
+            public Optional<CpuBackend> backend(String id) {
+                return Optional.of(offline);
+            }
+
+            @Override
+            public Optional<DeviceFactory> factory(String type) {
+                return Optional.empty();
+            }
+        };
+        MachineConfig a = new MachineConfig("t", "a", 16L << 20, null, null, "", List.of(), false, "vm.yaml");
+        e = assertThrows(MachineConfigException.class, () -> new MachineAssembler(kvmless,
+                new CharBackendSpec(null, new PrintStream(PrintStream.nullOutputStream()))).assemble(a));
+        assertEquals("vm.yaml: cpu=a is unavailable: /dev/kvm not found (this host cannot run that backend)", e.getMessage());
     }
 
     @Test
