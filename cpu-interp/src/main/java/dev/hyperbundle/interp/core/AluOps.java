@@ -50,6 +50,11 @@ final class AluOps {
             }
             return fall(x);
         }
+
+        @Override
+        Op withJcc(int cc, int target, int jccEnd) {
+            return new AluJcc(eip, jccEnd, target, op, writes, dst, src, 0, cc);
+        }
     }
 
     /** op r32, imm. */
@@ -73,6 +78,11 @@ final class AluOps {
                 g[dst] = r;
             }
             return fall(x);
+        }
+
+        @Override
+        Op withJcc(int cc, int target, int jccEnd) {
+            return new AluJcc(eip, jccEnd, target, op, writes, dst, Cpu.NO_REG, imm, cc);
         }
     }
 
@@ -98,6 +108,11 @@ final class AluOps {
                 g[reg] = r;
             }
             return fall(x);
+        }
+
+        @Override
+        Op withJcc(int cc, int target, int jccEnd) {
+            return new MemoryAluJcc(this, jccEnd, target, op, writes, false, reg, 0, cc);
         }
     }
 
@@ -128,6 +143,53 @@ final class AluOps {
             int r = Alu.binary(x.flags, op, 4, c.mmu.read32ForWrite(lin, c.user), src);
             c.mmu.write32(lin, c.user, r);
             return fall(x);
+        }
+
+        @Override
+        Op withJcc(int cc, int target, int jccEnd) {
+            return writes ? null : new MemoryAluJcc(this, jccEnd, target, op, false, true, reg, imm, cc);
+        }
+    }
+
+    /**
+     * CMP/TEST (or another ALU operation whose result goes to a register) with a 32-bit memory operand,
+     * fused with the Jcc after it. The memory read is the only access that can fault, and it comes first,
+     * so a fault restarts the pair with nothing changed.
+     */
+    static final class MemoryAluJcc extends BranchOp {
+        private final int base, index, scale, disp, seg, op, reg, imm, cc;
+        private final boolean writes, memoryFirst;
+
+        /** memoryFirst: [mem] op (reg + imm), flags only; else reg = reg op [mem] (written when writes). */
+        MemoryAluJcc(MemOp m, int nextEip, int target, int op, boolean writes, boolean memoryFirst, int reg, int imm, int cc) {
+            super(m.eip, nextEip, target);
+            this.base = m.base;
+            this.index = m.index;
+            this.scale = m.scale;
+            this.disp = m.disp;
+            this.seg = m.seg;
+            this.op = op;
+            this.writes = writes;
+            this.memoryFirst = memoryFirst;
+            this.reg = reg;
+            this.imm = imm;
+            this.cc = cc;
+        }
+
+        @Override
+        Op run(Executor x) {
+            int[] g = x.gpr;
+            int v = x.cpu.read32(seg, disp + g[base] + (g[index] << scale));
+            if (memoryFirst) {
+                Alu.binary(x.flags, op, 4, v, g[reg] + imm);
+            } else {
+                int r = Alu.binary(x.flags, op, 4, g[reg], v);
+                if (writes) {
+                    g[reg] = r;
+                }
+            }
+            x.retired++; // two instructions
+            return x.flags.condition(cc) ? jump(x) : fall(x);
         }
     }
 
@@ -239,6 +301,65 @@ final class AluOps {
             }
             x.flags.setIncDec(kind, size, v, r);
             return fall(x);
+        }
+
+        @Override
+        Op withJcc(int cc, int target, int jccEnd) {
+            return size == 4 ? new IncDecJcc(eip, jccEnd, target, reg, kind, delta, cc) : null;
+        }
+    }
+
+    /**
+     * An ALU operation on a 32-bit register with a register or immediate source (src + imm, one of them
+     * {@link Cpu#NO_REG}/0), fused with the Jcc after it: one dispatch for the compare-and-branch pair.
+     */
+    static final class AluJcc extends BranchOp {
+        private final int op, dst, src, imm, cc;
+        private final boolean writes;
+
+        AluJcc(int eip, int nextEip, int target, int op, boolean writes, int dst, int src, int imm, int cc) {
+            super(eip, nextEip, target);
+            this.op = op;
+            this.writes = writes;
+            this.dst = dst;
+            this.src = src;
+            this.imm = imm;
+            this.cc = cc;
+        }
+
+        @Override
+        Op run(Executor x) {
+            int[] g = x.gpr;
+            int r = Alu.binary(x.flags, op, 4, g[dst], g[src] + imm);
+            if (writes) {
+                g[dst] = r;
+            }
+            x.retired++; // two instructions
+            return x.flags.condition(cc) ? jump(x) : fall(x);
+        }
+    }
+
+    /** INC/DEC of a 32-bit register fused with the Jcc after it (the loop counter idiom). */
+    static final class IncDecJcc extends BranchOp {
+        private final int reg, kind, delta, cc;
+
+        IncDecJcc(int eip, int nextEip, int target, int reg, int kind, int delta, int cc) {
+            super(eip, nextEip, target);
+            this.reg = reg;
+            this.kind = kind;
+            this.delta = delta;
+            this.cc = cc;
+        }
+
+        @Override
+        Op run(Executor x) {
+            int[] g = x.gpr;
+            int v = g[reg];
+            int r = v + delta;
+            g[reg] = r;
+            x.flags.setIncDec(kind, 4, v, r);
+            x.retired++; // two instructions
+            return x.flags.condition(cc) ? jump(x) : fall(x);
         }
     }
 

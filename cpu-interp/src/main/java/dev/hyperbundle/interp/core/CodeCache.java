@@ -42,6 +42,7 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
     /** Bumped whenever tables are dropped, so the lookup below is refreshed. */
     private volatile int generation;
     private final Instruction scratch = new Instruction();
+    private final Instruction lookahead = new Instruction();
 
     /**
      * A small direct-mapped lookup from (linear page, CPL 3, code size) to the page's table, so that a
@@ -94,6 +95,9 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
                 return compile(i, code32); // crosses the page end (or the 16-bit wrap): never cached
             }
             op = compile(i, code32);
+            if (code32 && at + i.length <= 0x1000 - 15) {
+                op = fuseJcc(op, eip + i.length);
+            }
             op.home = slots;
             slots[at] = op;
         }
@@ -112,6 +116,27 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
             }
         }
         return op;
+    }
+
+    /**
+     * op and a Jcc right after it as one op, where op fuses ({@link Op#withJcc}); else op. The Jcc is decoded
+     * from the same page (the caller checked it fits), so decoding ahead cannot fault.
+     */
+    private Op fuseJcc(Op op, int next) {
+        if (op instanceof GenericOp) {
+            return op;
+        }
+        if (Decoder.decode(executor, next, true, lookahead) != Decoder.OK) {
+            return op;
+        }
+        int code = lookahead.opcode;
+        boolean jcc = (code >= 0x70 && code <= 0x7F) || (code >= 0x180 && code <= 0x18F);
+        if (!jcc || !lookahead.op32) {
+            return op;
+        }
+        int end = next + lookahead.length;
+        Op fused = op.withJcc(code & 15, end + lookahead.imm, end);
+        return fused != null ? fused : op;
     }
 
     private Op uncached(int offset, boolean code32) {

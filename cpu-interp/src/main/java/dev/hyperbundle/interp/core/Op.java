@@ -48,6 +48,14 @@ abstract class Op {
     void linkTarget(Op op) {
     }
 
+    /**
+     * This instruction and the Jcc that follows it (condition cc, target, ending at jccEnd) as one op, or
+     * null when this op does not fuse. Only ops that cannot fault fuse, so the pair restarts as a whole.
+     */
+    Op withJcc(int cc, int target, int jccEnd) {
+        return null;
+    }
+
     /** Drops every link (the table was dropped). */
     void unlink() {
         next = null;
