@@ -186,6 +186,7 @@ final class InterpVcpu implements Vcpu {
     @Override
     public void loadState(X86CpuState from) {
         shutdown = false;
+        executor.stateLoaded();
         CpuStateMapper.load(cpu, from);
         cpu.tscOffset = from.tsc - context.clock().nanos();
         fpu.load(from.fpu);

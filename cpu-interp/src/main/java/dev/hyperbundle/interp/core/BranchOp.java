@@ -6,6 +6,13 @@ abstract class BranchOp extends Op {
     final int target;
     /** The op at {@link #target}, once linked (same page table only). */
     Op taken;
+    /**
+     * The op at {@link #target} when it is in another page (calls into other pages are the common case),
+     * valid while that op's table lives and the TLB epoch, CS base, CPL class and code size are those at
+     * linking time: then a lookup would find the same op.
+     */
+    Op far;
+    private int farEpoch, farCsBase, farMode;
 
     BranchOp(int eip, int nextEip, int target) {
         super(eip, nextEip);
@@ -15,10 +22,28 @@ abstract class BranchOp extends Op {
     /** Continue at the branch target. */
     final Op jump(Executor x) {
         Op t = taken;
-        if (t == null) {
-            x.cpu.eip = target;
+        if (t != null) {
+            return t;
         }
-        return t;
+        Op f = far;
+        Cpu c = x.cpu;
+        if (f != null && !f.dropped && farEpoch == c.mmu.epoch && farCsBase == c.segBase[Cpu.CS] && farMode == mode(c)) {
+            return f;
+        }
+        c.eip = target;
+        return null;
+    }
+
+    private static int mode(Cpu c) {
+        return c.user << 1 | (c.code32() ? 1 : 0);
+    }
+
+    @Override
+    final void linkFar(Op op, Cpu c) {
+        far = op;
+        farEpoch = c.mmu.epoch;
+        farCsBase = c.segBase[Cpu.CS];
+        farMode = mode(c);
     }
 
     @Override
@@ -35,5 +60,7 @@ abstract class BranchOp extends Op {
     final void unlink() {
         next = null;
         taken = null;
+        far = null;
+        dropped = true;
     }
 }

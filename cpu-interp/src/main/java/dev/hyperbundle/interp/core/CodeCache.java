@@ -114,6 +114,8 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
             } else if (eip == prev.target()) {
                 prev.linkTarget(op);
             }
+        } else if (home != null && prev.home != null && eip == prev.target()) {
+            prev.linkFar(op, cpu);
         }
         return op;
     }

@@ -23,6 +23,7 @@ public final class Executor implements CodeSource {
     final StringInstructions strings;
     final TwoByteOpcodes twoByte;
     final CodeCache code;
+    final ReturnPredictor returns;
     private final Flags flagsBefore = new Flags();
     /** Offset of the current memory operand (valid when the instruction has one). */
     int ea;
@@ -43,6 +44,12 @@ public final class Executor implements CodeSource {
         this.twoByte = new TwoByteOpcodes(this);
         system.attach(this);
         this.code = new CodeCache(this);
+        this.returns = new ReturnPredictor(cpu);
+    }
+
+    /** The CPU state was replaced from outside (a state load): forget what described the old one. */
+    public void stateLoaded() {
+        returns.clear();
     }
 
     /** Releases the code cache (it watches guest pages). */
@@ -85,6 +92,7 @@ public final class Executor implements CodeSource {
                     }
                     current = null; // a fetch fault below restarts at the target, which cpu.eip holds
                     next = code.lookupFrom(op, cpu.eip);
+                    returns.learn(next);
                 } else if (n >= budget) {
                     cpu.eip = next.eip;
                     return;

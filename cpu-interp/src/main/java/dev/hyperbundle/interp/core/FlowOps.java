@@ -39,7 +39,10 @@ final class FlowOps {
         }
     }
 
-    /** CALL rel32 (E8): pushes the next instruction's offset. */
+    /**
+     * CALL rel32 (E8): pushes the next instruction's offset. Its {@link #next} link (a CALL never falls
+     * through) holds the op at the return address, which the return predictor hands to the matching RET.
+     */
     static final class Call extends BranchOp {
         Call(int eip, int nextEip, int target) {
             super(eip, nextEip, target);
@@ -48,6 +51,7 @@ final class FlowOps {
         @Override
         Op run(Executor x) {
             x.cpu.push32(nextEip);
+            x.returns.push(this);
             return jump(x);
         }
     }
@@ -68,8 +72,11 @@ final class FlowOps {
             if (release != 0) {
                 c.setSp(c.sp() + release);
             }
-            c.eip = target;
-            return null;
+            Op predicted = x.returns.predict(target);
+            if (predicted == null) {
+                c.eip = target;
+            }
+            return predicted;
         }
     }
 

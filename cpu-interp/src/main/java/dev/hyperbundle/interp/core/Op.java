@@ -25,6 +25,8 @@ abstract class Op {
     Op[] home;
     /** The op at {@link #nextEip}, once linked. */
     Op next;
+    /** Set when the op's table was dropped: links from other pages to it are then stale. */
+    boolean dropped;
 
     Op(int eip, int nextEip) {
         this.eip = eip;
@@ -56,9 +58,14 @@ abstract class Op {
         return null;
     }
 
+    /** Links op, in another page table, as the branch target (for branch ops); see {@link BranchOp#far}. */
+    void linkFar(Op op, Cpu cpu) {
+    }
+
     /** Drops every link (the table was dropped). */
     void unlink() {
         next = null;
+        dropped = true;
     }
 
     /** Continue with the next instruction. */
