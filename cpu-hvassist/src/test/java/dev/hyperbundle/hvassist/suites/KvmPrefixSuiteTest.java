@@ -1,24 +1,6 @@
 package dev.hyperbundle.hvassist.suites;
 
-import dev.hyperbundle.backend.CpuBackend;
-import dev.hyperbundle.testkit.GuestRunner;
-import dev.hyperbundle.testkit.TestGuest;
-import dev.hyperbundle.testkit.TestRun;
 import dev.hyperbundle.testkit.suite.PrefixSuite;
 
 class KvmPrefixSuiteTest extends PrefixSuite {
-    @Override
-    protected CpuBackend backend() {
-        return KvmSuiteHost.backend();
-    }
-
-    @Override
-    protected TestRun run(TestGuest guest, GuestRunner.SwitchPlan switchPlan) {
-        return KvmSuiteHost.hostLimits(super.run(guest, switchPlan));
-    }
-
-    @Override
-    protected void requirePaging() {
-        KvmSuiteHost.requirePaging();
-    }
 }

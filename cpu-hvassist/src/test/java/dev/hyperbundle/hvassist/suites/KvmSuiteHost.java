@@ -12,6 +12,7 @@ import dev.hyperbundle.testkit.GuestRunner;
 import dev.hyperbundle.testkit.TestExit;
 import dev.hyperbundle.testkit.TestGuest;
 import dev.hyperbundle.testkit.TestRun;
+import dev.hyperbundle.testkit.suite.SuiteHost;
 import java.time.Duration;
 
 /**
@@ -24,21 +25,24 @@ import java.time.Duration;
  * itself gets an instruction wrong ({@link #assumeNoHostDefect}): then only the tests of that instruction
  * are skipped, with the defect named.
  */
-final class KvmSuiteHost {
+public final class KvmSuiteHost implements SuiteHost {
     /** One backend for all suites: its availability (one probe VM) is checked once. */
     private static final HvAssistBackend BACKEND = new HvAssistBackend();
 
-    private KvmSuiteHost() {
+    /** The backend, or a skip with its reason on hosts without a usable KVM. */
+    @Override
+    public CpuBackend backend() {
+        return usableBackend();
     }
 
-    /** The backend, or a skip with its reason on hosts without a usable KVM. */
-    static CpuBackend backend() {
+    private static CpuBackend usableBackend() {
         Availability a = BACKEND.availability();
         assumeTrue(a.available(), () -> "needs a usable KVM: " + a.detail());
         return BACKEND;
     }
 
-    static void requirePaging() {
+    @Override
+    public void requirePaging() {
         Availability a = BACKEND.availability();
         assumeFalse(a.available() && a.detail().contains(KvmAvailability.NO_PAGING),
                 () -> "needs paging: " + a.detail());
@@ -65,7 +69,7 @@ final class KvmSuiteHost {
 
     /** Skips the test when the probe guest of defect shows it on this host's KVM. */
     static void assumeNoHostDefect(String defect) {
-        backend();
+        usableBackend();
         boolean present = DEFECTS.computeIfAbsent(defect, d -> d.equals(AAD_FLAGS) ? aadProbe() : benignThenContributoryProbe());
         assumeFalse(present, defect);
     }
@@ -107,7 +111,8 @@ final class KvmSuiteHost {
     }
 
     /** The run as it is, or a skip when the host's KVM could not emulate one of its instructions. */
-    static TestRun hostLimits(TestRun r) {
+    @Override
+    public TestRun checked(TestRun r) {
         assumeFalse(r.exit() == TestExit.ERROR && r.error() != null && r.error().contains("instruction emulation failed"),
                 () -> "this host's KVM cannot emulate an instruction of this guest: " + r.error());
         return r;

@@ -11,18 +11,28 @@ import java.time.Duration;
 
 /**
  * The base of every backend suite: which backend runs the guests, the one method every guest runs
- * through, and the assertions the suites share. A backend's test class extends a suite and returns its
- * backend from {@link #backend()}; nothing else is needed.
- *
- * <p>A backend whose host cannot do something the suites need (e.g. a KVM that cannot run paged guests)
- * overrides {@link #run(TestGuest, GuestRunner.SwitchPlan)} and {@link #requirePaging()} to turn exactly
- * those cases into JUnit assumption failures (skips) naming the reason. They must never change a result.
+ * through, and the assertions the suites share. The backend comes from the {@link SuiteHost} the test
+ * module registers (a {@code META-INF/services/dev.hyperbundle.testkit.suite.SuiteHost} file on its test
+ * class path); a backend's test class is then just {@code class MyBcdSuiteTest extends BcdSuite {}}.
  */
 public abstract class BackendSuite {
     /** Guest addresses the suites share: code (the kit's), data, stack top (the kit's initial ESP). */
     public static final int CODE = TestGuest.PM_CODE, DATA = 0x30000, STACK_TOP = 0x80000;
 
-    protected abstract CpuBackend backend();
+    private static final SuiteHost HOST = java.util.ServiceLoader.load(SuiteHost.class).findFirst().orElse(null);
+
+    /** The registered host; a test class may override this (or {@link #backend()}) to choose another. */
+    protected SuiteHost host() {
+        if (HOST == null) {
+            throw new IllegalStateException("no " + SuiteHost.class.getName() + " registered: the backend's test module names"
+                    + " one in META-INF/services/" + SuiteHost.class.getName());
+        }
+        return HOST;
+    }
+
+    protected CpuBackend backend() {
+        return host().backend();
+    }
 
     /** The host time limit of one guest; the suites' guests run well below a million instructions. */
     protected Duration timeout() {
@@ -31,7 +41,7 @@ public abstract class BackendSuite {
 
     /** Every guest of the suites runs through here; {@code switchPlan} may be null. */
     protected TestRun run(TestGuest guest, GuestRunner.SwitchPlan switchPlan) {
-        return GuestRunner.run(backend(), guest, timeout(), switchPlan);
+        return host().checked(GuestRunner.run(backend(), guest, timeout(), switchPlan));
     }
 
     protected final TestRun run(TestGuest guest) {
@@ -40,6 +50,7 @@ public abstract class BackendSuite {
 
     /** Called before every guest that turns paging on; a backend that cannot page here skips from it. */
     protected void requirePaging() {
+        host().requirePaging();
     }
 
     protected final TestRun runPaged(TestGuest guest) {

@@ -1,8 +1,9 @@
 /**
  * The backend suites: JUnit 5 suites of small machine-code guests with exact expected results and EFLAGS,
  * for any {@link dev.hyperbundle.backend.CpuBackend}. Shipped as the kernel's test jar
- * ({@code dev.hyperbundle:hyperbundle-kernel}, {@code <type>test-jar</type>}); a backend's test class
- * extends a suite and returns its backend from {@link dev.hyperbundle.testkit.suite.BackendSuite#backend()}.
+ * ({@code dev.hyperbundle:hyperbundle-kernel}, {@code <type>test-jar</type>}); a backend's test module
+ * registers its {@link dev.hyperbundle.testkit.suite.SuiteHost} as a service and extends each suite with an
+ * empty class.
  *
  * <p>Conventions: guests run in the kit's flat 32-bit protected mode (code at 0x10000, ESP 0x80000, data
  * at 0x30000) unless a suite says otherwise, and end in HLT; {@link dev.hyperbundle.testkit.suite.Asm}
