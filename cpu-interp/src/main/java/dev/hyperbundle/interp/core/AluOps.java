@@ -28,52 +28,24 @@ final class AluOps {
         return kind != Alu.CMP && kind != TEST;
     }
 
-    /** op r32, r32 (dst = dst op src). */
-    static final class RR32 extends Op {
-        private final int op, dst, src;
+    /** op r32, r32 or op r32, imm: the source is g[src] + imm, src being {@link Cpu#NO_REG} for an immediate. */
+    static final class Reg32 extends Op {
+        private final int op, dst, src, imm;
         private final boolean writes;
 
-        RR32(int eip, int nextEip, int kind, int dst, int src) {
+        Reg32(int eip, int nextEip, int kind, int dst, int src, int imm) {
             super(eip, nextEip);
             this.op = operation(kind);
             this.writes = writes(kind);
             this.dst = dst;
             this.src = src;
-        }
-
-        @Override
-        Op run(Executor x) {
-            int[] g = x.gpr;
-            int r = Alu.binary(x.flags, op, 4, g[dst], g[src]);
-            if (writes) {
-                g[dst] = r;
-            }
-            return fall(x);
-        }
-
-        @Override
-        Op withJcc(int cc, int target, int jccEnd) {
-            return new AluJcc(eip, jccEnd, target, op, writes, dst, src, 0, cc);
-        }
-    }
-
-    /** op r32, imm. */
-    static final class RI32 extends Op {
-        private final int op, dst, imm;
-        private final boolean writes;
-
-        RI32(int eip, int nextEip, int kind, int dst, int imm) {
-            super(eip, nextEip);
-            this.op = operation(kind);
-            this.writes = writes(kind);
-            this.dst = dst;
             this.imm = imm;
         }
 
         @Override
         Op run(Executor x) {
             int[] g = x.gpr;
-            int r = Alu.binary(x.flags, op, 4, g[dst], imm);
+            int r = Alu.binary(x.flags, op, 4, g[dst], g[src] + imm);
             if (writes) {
                 g[dst] = r;
             }
@@ -82,7 +54,7 @@ final class AluOps {
 
         @Override
         Op withJcc(int cc, int target, int jccEnd) {
-            return new AluJcc(eip, jccEnd, target, op, writes, dst, Cpu.NO_REG, imm, cc);
+            return new AluJcc(eip, jccEnd, target, op, writes, dst, src, imm, cc);
         }
     }
 
@@ -474,9 +446,7 @@ final class AluOps {
                     g[rm] = r;
                 }
             }
-            Flags f = x.flags;
-            f.materialize();
-            f.bits = ((v >>> bit) & 1) != 0 ? f.bits | Flags.CF : f.bits & ~Flags.CF;
+            x.flags.setCarry(((v >>> bit) & 1) != 0);
             return fall(x);
         }
     }

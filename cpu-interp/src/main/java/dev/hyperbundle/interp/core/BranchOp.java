@@ -27,15 +27,11 @@ abstract class BranchOp extends Op {
         }
         Op f = far;
         Cpu c = x.cpu;
-        if (f != null && !f.dropped && farEpoch == c.mmu.epoch && farCsBase == c.segBase[Cpu.CS] && farMode == mode(c)) {
+        if (f != null && !f.dropped && farEpoch == c.mmu.epoch && farCsBase == c.segBase[Cpu.CS] && farMode == c.codeMode()) {
             return f;
         }
         c.eip = target;
         return null;
-    }
-
-    private static int mode(Cpu c) {
-        return c.user << 1 | (c.code32() ? 1 : 0);
     }
 
     @Override
@@ -43,7 +39,7 @@ abstract class BranchOp extends Op {
         far = op;
         farEpoch = c.mmu.epoch;
         farCsBase = c.segBase[Cpu.CS];
-        farMode = mode(c);
+        farMode = c.codeMode();
     }
 
     @Override

@@ -81,7 +81,7 @@ public final class CodeCache implements WriteTracker.PageWriteListener {
         int offset = code32 ? eip : eip & 0xffff;
         int lin = csBase + offset;
         int vpage = lin >>> 12;
-        int key = vpage << 2 | cpu.user << 1 | (code32 ? 1 : 0);
+        int key = vpage << 2 | cpu.codeMode();
         int way = vpage & (WAYS - 1);
         Op[] slots = keys[way] == key ? tables[way] : refill(lin, offset, code32, key, way);
         if (slots == null) {

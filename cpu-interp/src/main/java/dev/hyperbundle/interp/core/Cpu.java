@@ -67,6 +67,14 @@ public final class Cpu {
         return (segAr[CS] & Segment.DB) != 0;
     }
 
+    /**
+     * The privilege class and code size that decide how code at an address is fetched and decoded
+     * (bit 1: CPL 3, bit 0: 32-bit code): what cached code and its links are checked against.
+     */
+    public int codeMode() {
+        return user << 1 | ((segAr[CS] & Segment.DB) != 0 ? 1 : 0);
+    }
+
     public boolean stack32() {
         return (segAr[SS] & Segment.DB) != 0;
     }

@@ -354,10 +354,10 @@ public final class Executor implements CodeSource {
             case 0xEA -> far.jump(i.imm2, i.imm, i.op32, cpu.eip);
             case 0xF1 -> system.softwareException(CpuFault.DB); // INT1/ICEBP
             case 0xF4 -> system.hlt();
-            case 0xF5 -> setCarry(!flags.cf());
+            case 0xF5 -> flags.setCarry(!flags.cf());
             case 0xF6, 0xF7 -> group3(i);
-            case 0xF8 -> setCarry(false);
-            case 0xF9 -> setCarry(true);
+            case 0xF8 -> flags.setCarry(false);
+            case 0xF9 -> flags.setCarry(true);
             case 0xFA -> system.cli();
             case 0xFB -> system.sti();
             case 0xFC -> flags.bits &= ~Flags.DF;
@@ -482,11 +482,6 @@ public final class Executor implements CodeSource {
         int r = inc ? v + 1 : v - 1;
         cpu.setReg(size, reg, r);
         flags.setIncDec(inc ? Flags.INC : Flags.DEC, size, v, r);
-    }
-
-    private void setCarry(boolean c) {
-        flags.materialize();
-        flags.bits = c ? flags.bits | Flags.CF : flags.bits & ~Flags.CF;
     }
 
     private void popReg(Instruction i, int reg) {

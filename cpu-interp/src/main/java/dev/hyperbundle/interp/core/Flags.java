@@ -184,6 +184,12 @@ public final class Flags {
         op = NONE;
     }
 
+    /** Sets or clears CF alone, the other flags evaluated first (CLC, STC, CMC, BT and its kin). */
+    public void setCarry(boolean c) {
+        materialize();
+        bits = c ? bits | CF : bits & ~CF;
+    }
+
     public boolean isSet(int flag) {
         return (bits & flag) != 0;
     }

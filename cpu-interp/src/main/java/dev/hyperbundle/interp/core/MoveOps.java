@@ -11,37 +11,21 @@ final class MoveOps {
     private MoveOps() {
     }
 
-    /** MOV r32, r32 (89/8B mod 3) and XCHG-free register copies. */
-    static final class RR32 extends Op {
-        private final int dst, src;
+    /** MOV r32, r32 or MOV r32, imm32 (89/8B mod 3, B8+r, C7 /0 mod 3): d = g[src] + imm, src NO_REG for an immediate. */
+    static final class Reg32 extends Op {
+        private final int dst, src, imm;
 
-        RR32(int eip, int nextEip, int dst, int src) {
+        Reg32(int eip, int nextEip, int dst, int src, int imm) {
             super(eip, nextEip);
             this.dst = dst;
             this.src = src;
-        }
-
-        @Override
-        Op run(Executor x) {
-            int[] g = x.gpr;
-            g[dst] = g[src];
-            return fall(x);
-        }
-    }
-
-    /** MOV r32, imm32 (B8+r, C7 /0 mod 3). */
-    static final class RI32 extends Op {
-        private final int dst, imm;
-
-        RI32(int eip, int nextEip, int dst, int imm) {
-            super(eip, nextEip);
-            this.dst = dst;
             this.imm = imm;
         }
 
         @Override
         Op run(Executor x) {
-            x.gpr[dst] = imm;
+            int[] g = x.gpr;
+            g[dst] = g[src] + imm;
             return fall(x);
         }
     }

@@ -62,14 +62,14 @@ final class OpCompiler {
             case 0x88, 0x89: {
                 int size = op == 0x88 ? 1 : vsize;
                 if (size == 4) {
-                    return reg ? new MoveOps.RR32(eip, next, i.rm, i.reg) : new MoveOps.Store32(i, next, i.reg, 0);
+                    return reg ? new MoveOps.Reg32(eip, next, i.rm, i.reg, 0) : new MoveOps.Store32(i, next, i.reg, 0);
                 }
                 return reg ? new MoveOps.RRn(eip, next, size, i.rm, i.reg, 0) : new MoveOps.Storen(i, next, size, i.reg, 0);
             }
             case 0x8A, 0x8B: {
                 int size = op == 0x8A ? 1 : vsize;
                 if (size == 4) {
-                    return reg ? new MoveOps.RR32(eip, next, i.reg, i.rm) : new MoveOps.Load32(i, next, i.reg);
+                    return reg ? new MoveOps.Reg32(eip, next, i.reg, i.rm, 0) : new MoveOps.Load32(i, next, i.reg);
                 }
                 return reg ? new MoveOps.RRn(eip, next, size, i.reg, i.rm, 0) : new MoveOps.Loadn(i, next, size, i.reg);
             }
@@ -100,12 +100,12 @@ final class OpCompiler {
             case 0xA8:
                 return new AluOps.RRn(eip, next, AluOps.TEST, 1, Cpu.EAX, -1, i.imm & 0xff);
             case 0xA9:
-                return o32 ? new AluOps.RI32(eip, next, AluOps.TEST, Cpu.EAX, i.imm)
+                return o32 ? new AluOps.Reg32(eip, next, AluOps.TEST, Cpu.EAX, Cpu.NO_REG, i.imm)
                         : new AluOps.RRn(eip, next, AluOps.TEST, 2, Cpu.EAX, -1, i.imm & 0xffff);
             case 0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7:
                 return new MoveOps.RRn(eip, next, 1, op & 7, -1, i.imm & 0xff);
             case 0xB8, 0xB9, 0xBA, 0xBB, 0xBC, 0xBD, 0xBE, 0xBF:
-                return o32 ? new MoveOps.RI32(eip, next, op & 7, i.imm) : new MoveOps.RRn(eip, next, 2, op & 7, -1, i.imm & 0xffff);
+                return o32 ? new MoveOps.Reg32(eip, next, op & 7, Cpu.NO_REG, i.imm) : new MoveOps.RRn(eip, next, 2, op & 7, -1, i.imm & 0xffff);
             case 0xC0, 0xC1, 0xD0, 0xD1, 0xD2, 0xD3:
                 return new AluOps.Shift(i, next, (op & 1) == 0 ? 1 : vsize, op <= 0xC1 ? i.imm & 0xff : op <= 0xD1 ? 1 : -1);
             case 0xC2, 0xC3:
@@ -117,7 +117,7 @@ final class OpCompiler {
                 int size = op == 0xC6 ? 1 : vsize;
                 int imm = size == 4 ? i.imm : i.imm & (size == 1 ? 0xff : 0xffff);
                 if (size == 4) {
-                    return reg ? new MoveOps.RI32(eip, next, i.rm, imm) : new MoveOps.Store32(i, next, Cpu.NO_REG, imm);
+                    return reg ? new MoveOps.Reg32(eip, next, i.rm, Cpu.NO_REG, imm) : new MoveOps.Store32(i, next, Cpu.NO_REG, imm);
                 }
                 return reg ? new MoveOps.RRn(eip, next, size, i.rm, -1, imm) : new MoveOps.Storen(i, next, size, -1, imm);
             }
@@ -160,11 +160,11 @@ final class OpCompiler {
             case 0, 1 -> aluRmReg(i, next, kind, size, reg);
             case 2, 3 -> {
                 if (size == 4) {
-                    yield reg ? new AluOps.RR32(eip, next, kind, i.reg, i.rm) : new AluOps.RM32(i, next, kind);
+                    yield reg ? new AluOps.Reg32(eip, next, kind, i.reg, i.rm, 0) : new AluOps.RM32(i, next, kind);
                 }
                 yield reg ? new AluOps.RRn(eip, next, kind, size, i.reg, i.rm, 0) : new AluOps.RMn(i, next, kind, size);
             }
-            default -> size == 4 ? new AluOps.RI32(eip, next, kind, Cpu.EAX, i.imm)
+            default -> size == 4 ? new AluOps.Reg32(eip, next, kind, Cpu.EAX, Cpu.NO_REG, i.imm)
                     : new AluOps.RRn(eip, next, kind, size, Cpu.EAX, -1, i.imm & (size == 1 ? 0xff : 0xffff));
         };
     }
@@ -172,7 +172,7 @@ final class OpCompiler {
     /** op r/m, reg. */
     private static Op aluRmReg(Instruction i, int next, int kind, int size, boolean reg) {
         if (size == 4) {
-            return reg ? new AluOps.RR32(i.eip, next, kind, i.rm, i.reg) : new AluOps.MR32(i, next, kind, i.reg, 0);
+            return reg ? new AluOps.Reg32(i.eip, next, kind, i.rm, i.reg, 0) : new AluOps.MR32(i, next, kind, i.reg, 0);
         }
         return reg ? new AluOps.RRn(i.eip, next, kind, size, i.rm, i.reg, 0) : new AluOps.MRn(i, next, kind, size, i.reg, 0);
     }
@@ -184,7 +184,7 @@ final class OpCompiler {
 
     private static Op aluImmediate(Instruction i, int next, int size, int imm, boolean reg, int kind) {
         if (size == 4) {
-            return reg ? new AluOps.RI32(i.eip, next, kind, i.rm, imm) : new AluOps.MR32(i, next, kind, Cpu.NO_REG, imm);
+            return reg ? new AluOps.Reg32(i.eip, next, kind, i.rm, Cpu.NO_REG, imm) : new AluOps.MR32(i, next, kind, Cpu.NO_REG, imm);
         }
         return reg ? new AluOps.RRn(i.eip, next, kind, size, i.rm, -1, imm) : new AluOps.MRn(i, next, kind, size, -1, imm);
     }

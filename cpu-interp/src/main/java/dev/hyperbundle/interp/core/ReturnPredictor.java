@@ -24,17 +24,13 @@ final class ReturnPredictor {
         this.cpu = cpu;
     }
 
-    private int mode() {
-        return cpu.user << 1 | (cpu.code32() ? 1 : 0);
-    }
-
     void push(FlowOps.Call call) {
         int t = (top + 1) & (DEPTH - 1);
         top = t;
         calls[t] = call;
         epochs[t] = cpu.mmu.epoch;
         csBases[t] = cpu.segBase[Cpu.CS];
-        modes[t] = mode();
+        modes[t] = cpu.codeMode();
     }
 
     /** The op to continue with after a RET to target, or null (then the engine looks it up). */
@@ -44,7 +40,7 @@ final class ReturnPredictor {
         FlowOps.Call call = calls[t];
         calls[t] = null;
         if (call == null || call.nextEip != target || epochs[t] != cpu.mmu.epoch || csBases[t] != cpu.segBase[Cpu.CS]
-                || modes[t] != mode()) {
+                || modes[t] != cpu.codeMode()) {
             return null;
         }
         Op op = call.next;

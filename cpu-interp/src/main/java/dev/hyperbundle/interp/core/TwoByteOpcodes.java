@@ -131,8 +131,7 @@ final class TwoByteOpcodes {
                 cpu.write(size, i.segment(), off, r);
             }
         }
-        flags.materialize();
-        flags.bits = old ? flags.bits | Flags.CF : flags.bits & ~Flags.CF;
+        flags.setCarry(old);
     }
 
     /** BSF/BSR: source 0 sets ZF and leaves the destination unchanged (P6 behaviour; SDM says undefined). */

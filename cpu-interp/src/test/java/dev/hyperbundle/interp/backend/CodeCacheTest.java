@@ -282,4 +282,61 @@ class CodeCacheTest {
             assertEquals(0x66, high[2] & 0xff);
         }
     }
+
+    @Test
+    void aCallIntoAnotherPageRunsItsTargetRewritten() {
+        // The CALL links its target in page 0x30000; the caller then rewrites the callee's immediate: the
+        // second call must run the new bytes (the link is checked against the dropped table).
+        Asm caller = new Asm().mov(Asm.ECX, 2).b(0x31, 0xDB) // mov ecx, 2; xor ebx, ebx
+                .b(0xE8).d(0x30000 - (CODE + 12)) // L (+7): call 0x30000
+                .b(0x01, 0xC3) // add ebx, eax
+                .b(0xC7, 0x05).d(0x30001).d(5) // mov dword [0x30001], 5
+                .b(0x49, 0x75, 0x100 - 20) // dec ecx; jnz L
+                .hlt();
+        try (DirectMachine m = new DirectMachine()) {
+            m.load(CODE, caller.bytes());
+            m.load(0x30000, returns(1));
+            assertEquals(1 + 5, m.runToHlt(DirectMachine.flat(CODE)).gpr[Asm.EBX]);
+        }
+    }
+
+    @Test
+    void aReturnToARewrittenReturnSiteRunsTheNewBytes() {
+        // The first RET learns the op after the CALL; on the second call the callee rewrites that very
+        // instruction (mov eax, 1 -> mov eax, 7) before returning: the return must not use the learnt op.
+        int returnSite = CODE + 12;
+        Asm caller = new Asm().mov(Asm.ECX, 2).b(0x31, 0xDB) // mov ecx, 2; xor ebx, ebx
+                .b(0xE8).d(0x30000 - returnSite) // L (+7): call 0x30000
+                .mov(Asm.EAX, 1) // R: mov eax, 1
+                .b(0x01, 0xC3, 0x49, 0x75, 0x100 - 15) // add ebx, eax; dec ecx; jnz L
+                .hlt();
+        Asm callee = new Asm().b(0xFF, 0x05).d(0x40000) // inc dword [0x40000]
+                .b(0x83, 0x3D).d(0x40000).b(2) // cmp dword [0x40000], 2
+                .b(0x75, 10) // jne +10
+                .b(0xC7, 0x05).d(returnSite + 1).d(7) // mov dword [R+1], 7
+                .b(0xC3); // ret
+        try (DirectMachine m = new DirectMachine()) {
+            m.load(CODE, caller.bytes());
+            m.load(0x30000, callee.bytes());
+            assertEquals(1 + 7, m.runToHlt(DirectMachine.flat(CODE)).gpr[Asm.EBX]);
+        }
+    }
+
+    @Test
+    void aFusedCompareAndBranchSeesItsBranchRewritten() {
+        // "cmp ebx, 10; jne L" runs as one op; on the second pass the loop stores 0 into the jne's
+        // displacement, so the jne falls through at once: EBX ends at 2, not 10.
+        int jne = CODE + 18;
+        Asm a = new Asm().b(0x31, 0xDB) // xor ebx, ebx
+                .b(0x43) // L (+2): inc ebx
+                .b(0x83, 0xFB, 0x02, 0x75, 0x07) // cmp ebx, 2; jne +7
+                .b(0xC6, 0x05).d(jne + 1).b(0) // mov byte [jne+1], 0
+                .b(0x83, 0xFB, 0x0A) // cmp ebx, 10
+                .b(0x75, 0x100 - 18) // jne L
+                .hlt();
+        try (DirectMachine m = new DirectMachine()) {
+            m.load(CODE, a.bytes());
+            assertEquals(2, m.runToHlt(DirectMachine.flat(CODE)).gpr[Asm.EBX]);
+        }
+    }
 }
