@@ -108,16 +108,7 @@ class LauncherIT {
         Path console = dir.resolve("a.txt");
         Process p = new ProcessBuilder(BIN.toString(), "shell").directory(dir.toFile()).redirectErrorStream(true).start();
         StringBuffer out = new StringBuffer();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (var in = p.getInputStream()) {
-                byte[] b = new byte[4096];
-                for (int n; (n = in.read(b)) > 0; ) {
-                    out.append(new String(b, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
+        Thread reader = collect(p, out);
         var shell = new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
         try {
             await(out, 0, "g! ", 60);
@@ -186,6 +177,58 @@ class LauncherIT {
         reader.join(10_000);
         assertEquals(0, p.exitValue(), out.toString());
         assertTrue(out.toString().contains("gosh: stopping shell and framework"), out.toString());
+    }
+
+    /**
+     * The README's first command, bin/hyperbundle run with no arguments, as a person uses it: the default guest
+     * boots to the busybox prompt on the terminal, runs what is typed there and ends the VMM (exit 0) on exit.
+     */
+    @Test
+    void runWithoutArgumentsGivesTheDefaultGuestsShell() throws Exception {
+        Guests.assumePresent(Guests.TINY);
+        ProcessBuilder pb = new ProcessBuilder(BIN.toString(), "run").directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HYPERBUNDLE_GUESTS", Guests.DIR.toAbsolutePath().toString());
+        Process p = pb.start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = collect(p, out);
+        var terminal = new java.io.PrintStream(p.getOutputStream(), true, StandardCharsets.US_ASCII);
+        try {
+            await(out, 0, "guest# ", 300);
+            int mark = out.length();
+            terminal.print("echo $((6*7))-typed\n");
+            terminal.flush();
+            await(out, mark, "\n42-typed\r?\n", 60);
+            await(out, mark, "guest# ", 60);
+            mark = out.length();
+            terminal.print("uname -r\n");
+            terminal.flush();
+            await(out, mark, "\n6\\.1\\.\\d+-tiny\r?\n", 60);
+            await(out, mark, "guest# ", 60);
+            terminal.print("exit\n");
+            terminal.flush();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "exit ends the VMM:\n" + out);
+        } finally {
+            p.destroyForcibly();
+            terminal.close();
+        }
+        reader.join(10_000);
+        assertEquals(0, p.exitValue(), out.toString());
+        assertTrue(out.toString().contains("\nSHELL-EXIT"), out.toString());
+        assertTrue(out.toString().contains("hyperbundle: guest reset (i8042 reset);"), out.toString());
+    }
+
+    /** Copies what p prints into out, on a daemon thread. */
+    private static Thread collect(Process p, StringBuffer out) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    out.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
     }
 
     /** Waits until the output after mark matches regex somewhere; returns the first match. */
