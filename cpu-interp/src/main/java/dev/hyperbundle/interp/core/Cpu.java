@@ -29,6 +29,11 @@ public final class Cpu {
     public final int[] segAr = new int[8];
     /** Expand-up writable data segment with base 0 and a 4 GiB limit: no checks needed. */
     final boolean[] segFlat = new boolean[8];
+    /**
+     * Expand-up writable data segment with a 4 GiB limit and any base (flat, or a thread-pointer segment such
+     * as Linux's TLS in GS): no limit or type check can fail, the linear address is base + offset.
+     */
+    final boolean[] segOpen = new boolean[8];
     /** SS is flat and 32-bit (ESP, not SP): pushes and pops of dwords need no checks beyond paging. */
     boolean flatStack32;
 
@@ -94,7 +99,8 @@ public final class Cpu {
         segBase[s] = base;
         segLimit[s] = limit;
         segAr[s] = ar;
-        segFlat[s] = base == 0 && limit == -1 && (ar & (Segment.UNUSABLE | Segment.S | 0xe)) == (Segment.S | 2);
+        segOpen[s] = limit == -1 && (ar & (Segment.UNUSABLE | Segment.S | 0xe)) == (Segment.S | 2);
+        segFlat[s] = segOpen[s] && base == 0;
         if (s == SS) {
             flatStack32 = segFlat[SS] && (ar & Segment.DB) != 0;
         }
@@ -141,8 +147,8 @@ public final class Cpu {
 
     /** The linear address of seg:off for an access of size bytes, after limit and type checks. */
     public int linear(int s, int off, int size, boolean write) {
-        if (segFlat[s]) {
-            return off;
+        if (segOpen[s]) {
+            return segBase[s] + off;
         }
         return segBase[s] + checkedOffset(s, off, size, write);
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SegmentSuite extends BackendSuite {
     static final int WINDOW = 0x28, READ_ONLY = 0x30, NOT_PRESENT = 0x38, EXEC_ONLY = 0x40, EXPAND_DOWN = 0x48,
-            USER_DATA = 0x50, SMALL = 0x58, UNACCESSED = 0x60;
+            USER_DATA = 0x50, SMALL = 0x58, UNACCESSED = 0x60, THREAD = 0x68;
     /** The base of the WINDOW and SMALL segments. */
     static final int BASE = DATA;
     static final int GP = 13, NP = 11;
@@ -35,7 +35,8 @@ public abstract class SegmentSuite extends BackendSuite {
                 SystemTables.segment(0, 0xfff, SystemTables.DATA_RW_DOWN, 0, true),
                 SystemTables.flat(SystemTables.DATA_RW, 3),
                 SystemTables.segment(BASE, 0xfff, SystemTables.DATA_RW, 0, true),
-                SystemTables.flat(0x2, 0)); // read/write data, not yet accessed
+                SystemTables.flat(0x2, 0), // read/write data, not yet accessed
+                SystemTables.segment(BASE, 0xffffffff, SystemTables.DATA_RW, 0, true)); // a thread pointer (Linux TLS in GS)
         return g.load(TestGuest.GDT, gdt).state(s -> s.gdtLimit = gdt.length - 1);
     }
 
@@ -62,6 +63,24 @@ public abstract class SegmentSuite extends BackendSuite {
         TestRun r = run(loadSegment(setup(0, EBX, 0xabcd), GS, WINDOW).x("65 89 1D 20 00 00 00"), new byte[64]); // mov gs:[0x20], ebx
         assertMem32(r, BASE + 0x20, 0xabcd);
         assertMem32(r, 0x20, 0);
+    }
+
+    /**
+     * A segment with a base and a 4 GiB limit, as Linux's TLS segment in GS: base + offset, and the sum wraps at
+     * 4 GiB without a limit fault (SDM Vol. 3A, 3.4 "Logical and Linear Addresses"; every offset is within the limit).
+     */
+    @Test
+    void fourGibSegmentWithABaseAddsItAndWrapsAt4Gib() {
+        final int WRAPPED = 0x20000; // below BASE, above the code
+        Asm code = loadSegment(setup(0, EBX, 0xbeef), GS, THREAD)
+                .x("65 8B 0D 10 00 00 00") // mov ecx, gs:[0x10]
+                .x("65 89 1D 20 00 00 00") // mov gs:[0x20], ebx
+                .mov(ESI, WRAPPED - BASE).x("65 8B 06"); // mov eax, gs:[esi]: offset 0xfffe0000 + BASE wraps to WRAPPED
+        TestRun r = exec(FaultRecorder.install(withGdt(pm(code))).load(DATA, dwords(0, 0, 0, 0, 0x7e11))
+                .load(WRAPPED, dwords(0x3a3a)));
+        assertRegs(r, ECX, 0x7e11, EAX, 0x3a3a);
+        assertMem32(r, BASE + 0x20, 0xbeef);
+        assertHex(BASE, r.state().seg[GS].base, "GS base");
     }
 
     @Test
