@@ -47,7 +47,7 @@ class FrameworkIT {
                 Object factory = f.context().getService(r);
                 types.add((String) factory.getClass().getMethod("type").invoke(factory));
             }
-            assertTrue(types.containsAll(List.of("pic", "pit", "rtc", "uart16550", "i8042", "pci-host", "post-port", "debugcon")),
+            assertTrue(types.containsAll(List.of("pic", "pit", "rtc", "uart16550", "i8042", "pci-host", "post-port", "debugcon", "fpu-error")),
                     "device types: " + types);
         }
     }

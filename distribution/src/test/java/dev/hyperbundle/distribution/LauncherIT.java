@@ -81,7 +81,7 @@ class LauncherIT {
         r = run(dir, "run", "--kernel", "k", "--device", "nic9000,model=x");
         assertEquals(2, r.exit());
         assertEquals("hyperbundle: command line --device #1: unknown device type 'nic9000' (no installed bundle provides it);"
-                + " expected one of debugcon, i8042, kvmclock, pci-host, pic, pit, post-port, rtc, uart16550, virtio-blk,"
+                + " expected one of debugcon, fpu-error, i8042, kvmclock, pci-host, pic, pit, post-port, rtc, uart16550, virtio-blk,"
                 + " virtio-console, virtio-net, virtio-rng\n", errWithoutJvmNoise(r));
         r = run(dir, "run", "--kernel", "k", "--device", "virtio-blk,transport=mmio,file=nope.img");
         assertEquals(2, r.exit());

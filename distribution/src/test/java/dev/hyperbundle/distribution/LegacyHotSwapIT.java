@@ -85,7 +85,7 @@ class LegacyHotSwapIT {
             assertTrue(!shown.contains("gogo:") && !shown.contains("Exception"), shown);
             // Stopping the old build (inside "update", on this thread) pauses the machine and says why, once per device
             // type and update; the new build's factories arrive when Declarative Services activates them.
-            for (String type : List.of("pic", "pit", "rtc", "uart16550", "i8042", "pci-host", "post-port")) {
+            for (String type : List.of("pic", "pit", "rtc", "uart16550", "i8042", "pci-host", "post-port", "fpu-error")) {
                 assertEquals(20, shown.lines().filter(l -> l.equals("hyperbundle: machine counter paused: waiting for a device factory"
                         + " of type " + type)).count(), type + ":\n" + shown);
             }

@@ -5,6 +5,7 @@ import dev.hyperbundle.bus.BusRegistration;
 import dev.hyperbundle.chardev.CharBackend;
 import dev.hyperbundle.cpu.CpuidTable;
 import dev.hyperbundle.cpu.MsrDevice;
+import dev.hyperbundle.irq.FpuErrorLogic;
 import dev.hyperbundle.irq.InterruptController;
 import dev.hyperbundle.irq.InterruptPin;
 import dev.hyperbundle.irq.IrqLine;
@@ -37,6 +38,16 @@ public interface DeviceContext {
 
     /** Makes c the machine's interrupt controller; returns the CPU's INTR pin it drives. */
     InterruptPin installInterruptController(InterruptController c);
+
+    /**
+     * Makes logic the machine's coprocessor-error logic (FERR# to IRQ 13, IGNNE#; see {@link FpuErrorLogic});
+     * returns the CPU's IGNNE# pin it drives. Released with the device.
+     *
+     * @since 1.2
+     */
+    default FpuErrorLogic.IgnnePin installFpuErrorLogic(FpuErrorLogic logic) {
+        throw new UnsupportedOperationException("this machine has no FERR#/IGNNE# wiring");
+    }
 
     VirtualClock clock();
 

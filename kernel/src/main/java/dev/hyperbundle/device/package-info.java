@@ -3,7 +3,7 @@
  * See {@link dev.hyperbundle.device.DeviceFactory}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.hyperbundle.device;
 
 import org.osgi.annotation.bundle.Export;

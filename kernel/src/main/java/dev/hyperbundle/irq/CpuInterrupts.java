@@ -17,4 +17,23 @@ public interface CpuInterrupts {
 
     /** Marks the latched NMI as delivered. */
     void acknowledgeNmi();
+
+    /**
+     * Drives the CPU's FERR# output: a backend calls it when an unmasked x87 exception is pending in MS-DOS
+     * compatibility mode (CR0.NE = 0) and again with false when the exception is cleared (SDM Vol. 1, 8.7.2).
+     *
+     * @since 1.1
+     */
+    default void setFerr(boolean asserted) {
+    }
+
+    /**
+     * The CPU's IGNNE# input: while it is asserted, waiting x87 instructions run despite a pending exception
+     * in MS-DOS compatibility mode instead of freezing (SDM Vol. 1, D.2.1.3).
+     *
+     * @since 1.1
+     */
+    default boolean ignne() {
+        return false;
+    }
 }

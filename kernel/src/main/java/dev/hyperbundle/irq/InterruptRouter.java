@@ -20,6 +20,9 @@ public final class InterruptRouter implements CpuInterrupts {
     private volatile boolean intr;
     private volatile boolean nmi;
     private volatile Runnable wakeup = () -> { };
+    private FpuErrorLogic fpuErrorLogic;
+    private boolean ferr;
+    private volatile boolean ignne;
 
     /** Creates a new handle on line n. Each handle contributes its own level. */
     public IrqLine line(int n) {
@@ -170,5 +173,55 @@ public final class InterruptRouter implements CpuInterrupts {
     @Override
     public void acknowledgeNmi() {
         nmi = false;
+    }
+
+    /**
+     * Installs the machine's coprocessor-error logic, replacing any previous one; it hears every later change of
+     * FERR# (a hot-swapped replacement learns the level from its predecessor's saved state, so no edge is made up).
+     * Returns the IGNNE# pin it drives.
+     */
+    public FpuErrorLogic.IgnnePin install(FpuErrorLogic logic) {
+        synchronized (this) {
+            fpuErrorLogic = logic;
+        }
+        return level -> {
+            synchronized (this) {
+                if (fpuErrorLogic != logic) {
+                    return; // a removed logic's late call
+                }
+            }
+            ignne = level;
+        };
+    }
+
+    /** Removes logic if it is the installed one; IGNNE# drops. */
+    public void uninstall(FpuErrorLogic logic) {
+        synchronized (this) {
+            if (fpuErrorLogic != logic) {
+                return;
+            }
+            fpuErrorLogic = null;
+        }
+        ignne = false;
+    }
+
+    @Override
+    public void setFerr(boolean asserted) {
+        FpuErrorLogic l;
+        synchronized (this) {
+            if (ferr == asserted) {
+                return;
+            }
+            ferr = asserted;
+            l = fpuErrorLogic;
+        }
+        if (l != null) {
+            l.ferr(asserted);
+        }
+    }
+
+    @Override
+    public boolean ignne() {
+        return ignne;
     }
 }

@@ -3,7 +3,7 @@
  * and the INTR pin a CPU backend observes.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hyperbundle.irq;
 
 import org.osgi.annotation.bundle.Export;

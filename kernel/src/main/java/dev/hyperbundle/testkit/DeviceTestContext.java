@@ -10,6 +10,7 @@ import dev.hyperbundle.cpu.MsrDevice;
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceContext;
+import dev.hyperbundle.irq.FpuErrorLogic;
 import dev.hyperbundle.irq.InterruptController;
 import dev.hyperbundle.irq.InterruptPin;
 import dev.hyperbundle.irq.InterruptRouter;
@@ -353,6 +354,11 @@ public final class DeviceTestContext implements DeviceContext, AutoCloseable {
     @Override
     public InterruptPin installInterruptController(InterruptController c) {
         return interrupts.install(c);
+    }
+
+    @Override
+    public FpuErrorLogic.IgnnePin installFpuErrorLogic(FpuErrorLogic logic) {
+        return interrupts.install(logic);
     }
 
     @Override

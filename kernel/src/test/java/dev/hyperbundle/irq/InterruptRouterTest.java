@@ -108,4 +108,40 @@ class InterruptRouterTest {
         assertFalse(router.nmiPending());
         assertEquals(1, wakeups.get());
     }
+
+    @Test
+    void ferrReachesTheInstalledLogicOnChangesAndItsIgnneReachesTheCpu() {
+        InterruptRouter router = new InterruptRouter();
+        List<String> heard = new ArrayList<>();
+        router.setFerr(true); // no logic yet: the level is kept, nobody hears it
+        FpuErrorLogic.IgnnePin pin = router.install(level -> heard.add("a " + level));
+        router.setFerr(true);
+        router.setFerr(false);
+        router.setFerr(false);
+        assertEquals(List.of("a false"), heard, "only changes, and no replay on install");
+        assertFalse(router.ignne());
+        pin.set(true);
+        assertTrue(router.ignne());
+    }
+
+    @Test
+    void aReplacedOrRemovedLogicNoLongerDrivesIgnne() {
+        InterruptRouter router = new InterruptRouter();
+        List<String> heard = new ArrayList<>();
+        FpuErrorLogic first = level -> heard.add("first " + level);
+        FpuErrorLogic.IgnnePin firstPin = router.install(first);
+        FpuErrorLogic second = level -> heard.add("second " + level);
+        FpuErrorLogic.IgnnePin secondPin = router.install(second);
+        firstPin.set(true); // a late call of the replaced logic
+        assertFalse(router.ignne());
+        router.uninstall(first); // not installed any more: nothing happens
+        secondPin.set(true);
+        assertTrue(router.ignne());
+        router.setFerr(true);
+        assertEquals(List.of("second true"), heard);
+        router.uninstall(second);
+        assertFalse(router.ignne(), "removing the logic drops IGNNE#");
+        router.setFerr(false);
+        assertEquals(List.of("second true"), heard);
+    }
 }

@@ -45,6 +45,7 @@ final class InterpVcpu implements Vcpu {
         this.interrupts = context.interrupts();
         this.fpu = FpuBinding.create(cpu);
         system.setFpu(fpu.unit());
+        system.setFpuErrorPins(interrupts);
         loadState(X86CpuState.afterReset(context.cpuid().signature()));
     }
 
@@ -190,6 +191,7 @@ final class InterpVcpu implements Vcpu {
         CpuStateMapper.load(cpu, from);
         cpu.tscOffset = from.tsc - context.clock().nanos();
         fpu.load(from.fpu);
+        system.driveFerr(true);
         if (from.pendingVector >= 0) {
             if (from.pendingIsException) {
                 raise(from.pendingHasErrorCode ? new CpuFault(from.pendingVector, from.pendingErrorCode)

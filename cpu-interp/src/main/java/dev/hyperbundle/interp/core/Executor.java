@@ -285,7 +285,7 @@ public final class Executor implements CodeSource {
                 }
             }
             case 0x9A -> far.call(i.imm2, i.imm, i.op32, cpu.eip);
-            case 0x9B -> system.fwait();
+            case 0x9B -> system.fwait(i);
             case 0x9C -> system.pushf(i);
             case 0x9D -> system.popf(i);
             case 0x9E -> {

@@ -9,7 +9,7 @@ public interface FloatingPointUnit {
     /** Executes escape opcode 0xD8-0xDF; false = invalid encoding (#UD). */
     boolean execute(int opcode, int modrm, int linearEa, boolean op32, boolean realMode, int cs, int eip, int dsSel);
 
-    /** A waiting x87 instruction with an unmasked exception pending must raise #MF first. */
+    /** A waiting x87 instruction with an unmasked exception pending must report it first (#MF, or FERR# with CR0.NE = 0). */
     boolean mustRaiseBefore(int opcode, int modrm);
 
     boolean errorPending();

@@ -6,6 +6,7 @@ import dev.hyperbundle.cpu.MsrBus;
 import dev.hyperbundle.cpu.MsrDevice;
 import dev.hyperbundle.cpu.Segment;
 import dev.hyperbundle.interp.decoder.Instruction;
+import dev.hyperbundle.irq.CpuInterrupts;
 import dev.hyperbundle.time.VirtualClock;
 
 /**
@@ -27,6 +28,10 @@ public final class SystemInstructions {
     private final MsrBus msrs;
     private final VirtualClock clock;
     private FloatingPointUnit fpu;
+    /** The CPU's FERR# output and IGNNE# input (null: not wired, IGNNE# reads deasserted). */
+    private CpuInterrupts pins;
+    /** The FERR# level last driven. */
+    private boolean ferr;
 
     public SystemInstructions(Cpu cpu, IoBus ports, CpuidTable cpuid, MsrBus msrs, VirtualClock clock) {
         this.cpu = cpu;
@@ -41,6 +46,11 @@ public final class SystemInstructions {
 
     public void setFpu(FloatingPointUnit fpu) {
         this.fpu = fpu;
+    }
+
+    /** Wires FERR# and IGNNE# (the x87's MS-DOS compatibility mode) to the machine's pins. */
+    public void setFpuErrorPins(CpuInterrupts pins) {
+        this.pins = pins;
     }
 
     public Descriptors descriptors() {
@@ -189,25 +199,60 @@ public final class SystemInstructions {
             throw new CpuFault(CpuFault.NM); // SDM Vol. 3A, 2.5 (CR0.EM, CR0.TS) and table 2-2
         }
         int modrm = i.mod << 6 | i.reg << 3 | i.rm;
-        if (fpu.mustRaiseBefore(i.opcode, modrm)) {
-            // With CR0.NE = 0 hardware would signal FERR# (IRQ 13); the kernel has no FERR# line, so both
-            // cases raise #MF. Linux on i686 sets CR0.NE.
-            throw new CpuFault(CpuFault.MF);
+        if (fpu.mustRaiseBefore(i.opcode, modrm) && !pendingErrorIgnored(i)) {
+            return; // frozen before the instruction
         }
         int linear = i.mod == 3 ? 0 : cpu.segBase[i.segment()] + ea;
         int dsSel = cpu.segSel[i.mod == 3 ? Cpu.DS : i.segment()];
-        if (!fpu.execute(i.opcode, modrm, linear, i.op32, !cpu.protectedMode(), cpu.segSel[Cpu.CS], i.eip, dsSel)) {
-            throw CpuFault.ud();
+        try {
+            if (!fpu.execute(i.opcode, modrm, linear, i.op32, !cpu.protectedMode(), cpu.segSel[Cpu.CS], i.eip, dsSel)) {
+                throw CpuFault.ud();
+            }
+        } finally {
+            driveFerr(false);
         }
     }
 
-    void fwait() {
+    void fwait(Instruction i) {
         if ((cpu.cr0 & (Cpu.CR0_MP | Cpu.CR0_TS)) == (Cpu.CR0_MP | Cpu.CR0_TS)) {
             throw new CpuFault(CpuFault.NM);
         }
         if (fpu != null && fpu.errorPending()) {
+            pendingErrorIgnored(i);
+        }
+    }
+
+    /**
+     * A waiting x87 instruction (or WAIT) found an unmasked exception pending (SDM Vol. 1, 8.7). With CR0.NE = 1
+     * it raises #MF. With CR0.NE = 0 (MS-DOS compatibility mode) FERR# is asserted, which the chipset turns into
+     * IRQ 13, and the CPU freezes just before the instruction until an interrupt comes (the IRQ 13 handler
+     * returns to it), unless IGNNE# is asserted: then the instruction runs as if nothing were pending (SDM Vol. 1,
+     * 8.7.2 and D.2.1.3). Returns true when the instruction is to run; false after freezing.
+     */
+    private boolean pendingErrorIgnored(Instruction i) {
+        if ((cpu.cr0 & Cpu.CR0_NE) != 0) {
             throw new CpuFault(CpuFault.MF);
         }
+        driveFerr(false);
+        if (pins != null && pins.ignne()) {
+            return true;
+        }
+        cpu.eip = i.eip; // the restart point: the instruction runs again after the interrupt handler
+        cpu.halted = true;
+        return false;
+    }
+
+    /**
+     * FERR# follows FSW.ES while CR0.NE = 0 (sandpile.org "legacy stuff": FERR# is level-sensitive and mirrors
+     * ES); with CR0.NE = 1 the CPU reports through #MF and leaves FERR# deasserted. force: drive the level even
+     * when unchanged (after a state load, when the pins may hold another vCPU's level).
+     */
+    public void driveFerr(boolean force) {
+        boolean level = fpu != null && (cpu.cr0 & Cpu.CR0_NE) == 0 && fpu.errorPending();
+        if ((level != ferr || force) && pins != null) {
+            pins.setFerr(level);
+        }
+        ferr = level;
     }
 
     void fxsaveOrRestore(Instruction i, int ea) {
@@ -225,6 +270,7 @@ public final class SystemInstructions {
             fpu.fxsave(linear);
         } else {
             fpu.fxrstor(linear);
+            driveFerr(false);
         }
     }
 
@@ -276,6 +322,7 @@ public final class SystemInstructions {
         if (!pe) {
             cpu.setCpl(0);
         }
+        driveFerr(false); // CR0.NE selects whether FERR# reports
     }
 
     void movFromDr(Instruction i) {

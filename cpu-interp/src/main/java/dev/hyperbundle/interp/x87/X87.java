@@ -67,8 +67,9 @@ public final class X87 {
     }
 
     /**
-     * True when this is a waiting instruction and an unmasked exception is pending (FSW.ES): the core raises #MF
-     * instead. The non-waiting ones are FNINIT, FNCLEX, FNSTSW, FNSTCW, FNSTENV, FNSAVE (SDM Vol. 1 8.3.12).
+     * True when this is a waiting instruction and an unmasked exception is pending (FSW.ES): the core reports it
+     * instead, by #MF (CR0.NE = 1) or FERR# and a freeze (CR0.NE = 0). The non-waiting ones are FNINIT, FNCLEX,
+     * FNSTSW, FNSTCW, FNSTENV, FNSAVE (SDM Vol. 1 8.3.12).
      */
     public boolean mustRaiseBefore(int opcode, int modrm) {
         if ((sw & ES) == 0) {

@@ -8,6 +8,7 @@ import dev.hyperbundle.device.Device;
 import dev.hyperbundle.device.DeviceConfig;
 import dev.hyperbundle.device.DeviceFactory;
 import dev.hyperbundle.device.DeviceState;
+import dev.hyperbundle.legacy.fpuerror.FpuErrorLatchFactory;
 import dev.hyperbundle.legacy.i8042.I8042Factory;
 import dev.hyperbundle.legacy.pcihost.PciHostBridgeFactory;
 import dev.hyperbundle.legacy.pic.PicFactory;
@@ -58,6 +59,7 @@ class LegacyDeviceContractTest {
                 new Kind("i8042", I8042Factory::new, new String[0]),
                 new Kind("pci-host", PciHostBridgeFactory::new, new String[0]),
                 new Kind("post-port", PostCodePortFactory::new, new String[0]),
+                new Kind("fpu-error", FpuErrorLatchFactory::new, new String[0]),
                 new Kind("debugcon", DebugConsolePortFactory::new, new String[] {"chardev", "mem"}))
                 .flatMap(k -> Stream.of(1, 2, 3).map(seed -> Arguments.of(k, seed)));
     }

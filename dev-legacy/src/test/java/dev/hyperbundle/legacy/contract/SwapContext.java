@@ -7,6 +7,7 @@ import dev.hyperbundle.cpu.CpuidTable;
 import dev.hyperbundle.cpu.MsrDevice;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceContext;
+import dev.hyperbundle.irq.FpuErrorLogic;
 import dev.hyperbundle.irq.InterruptController;
 import dev.hyperbundle.irq.InterruptPin;
 import dev.hyperbundle.irq.IrqLine;
@@ -22,7 +23,7 @@ import java.util.concurrent.Executor;
 
 /**
  * One device instance's view of a {@link DeviceTestContext}, releasing what the instance registered as the
- * kernel's slot does on a hot-swap (ports, MMIO, timers, PCI functions, the interrupt-controller seat),
+ * kernel's slot does on a hot-swap (ports, MMIO, timers, PCI functions, the interrupt-controller and FPU-error seats),
  * while IRQ line handles and character backends stay with the slot (the test context).
  */
 final class SwapContext implements DeviceContext {
@@ -30,6 +31,7 @@ final class SwapContext implements DeviceContext {
     private final List<BusRegistration> registrations = new ArrayList<>();
     private final List<Timer> timers = new ArrayList<>();
     private InterruptController controller;
+    private FpuErrorLogic fpuErrorLogic;
 
     SwapContext(DeviceTestContext ctx) {
         this.ctx = ctx;
@@ -45,6 +47,10 @@ final class SwapContext implements DeviceContext {
         if (controller != null) {
             ctx.interrupts.uninstall(controller);
             controller = null;
+        }
+        if (fpuErrorLogic != null) {
+            ctx.interrupts.uninstall(fpuErrorLogic);
+            fpuErrorLogic = null;
         }
     }
 
@@ -81,6 +87,12 @@ final class SwapContext implements DeviceContext {
     public InterruptPin installInterruptController(InterruptController c) {
         controller = c;
         return ctx.installInterruptController(c);
+    }
+
+    @Override
+    public FpuErrorLogic.IgnnePin installFpuErrorLogic(FpuErrorLogic logic) {
+        fpuErrorLogic = logic;
+        return ctx.installFpuErrorLogic(logic);
     }
 
     @Override

@@ -169,7 +169,8 @@ public final class MachineConfigReader {
                 new DeviceConfig("uart16550", "com1", Map.of("index", "0", "chardev", serial), serialOrigin),
                 new DeviceConfig("i8042", "i8042", Map.of(), o),
                 new DeviceConfig("pci-host", "pci-host", Map.of(), o),
-                new DeviceConfig("post-port", "post", Map.of(), o));
+                new DeviceConfig("post-port", "post", Map.of(), o),
+                new DeviceConfig("fpu-error", "fpu-error", Map.of(), o));
     }
 
     private record DeviceEntry(Map<String, String> params, String origin) {

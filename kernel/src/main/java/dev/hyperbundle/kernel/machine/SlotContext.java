@@ -7,6 +7,7 @@ import dev.hyperbundle.cpu.CpuidTable;
 import dev.hyperbundle.cpu.MsrDevice;
 import dev.hyperbundle.device.DeviceConfigException;
 import dev.hyperbundle.device.DeviceContext;
+import dev.hyperbundle.irq.FpuErrorLogic;
 import dev.hyperbundle.irq.InterruptController;
 import dev.hyperbundle.irq.InterruptPin;
 import dev.hyperbundle.irq.IrqLine;
@@ -31,6 +32,7 @@ final class SlotContext implements DeviceContext {
     private final List<AutoCloseable> registrations = new ArrayList<>();
     private final List<Timer> timers = new ArrayList<>();
     private InterruptController installedController;
+    private FpuErrorLogic installedFpuErrorLogic;
 
     SlotContext(DeviceSlot slot, MachineServices machine) {
         this.slot = slot;
@@ -82,6 +84,12 @@ final class SlotContext implements DeviceContext {
     public InterruptPin installInterruptController(InterruptController c) {
         installedController = c;
         return machine.platform().interrupts().install(c);
+    }
+
+    @Override
+    public FpuErrorLogic.IgnnePin installFpuErrorLogic(FpuErrorLogic logic) {
+        installedFpuErrorLogic = logic;
+        return machine.platform().interrupts().install(logic);
     }
 
     @Override
@@ -163,6 +171,10 @@ final class SlotContext implements DeviceContext {
         if (installedController != null) {
             machine.platform().interrupts().uninstall(installedController);
             installedController = null;
+        }
+        if (installedFpuErrorLogic != null) {
+            machine.platform().interrupts().uninstall(installedFpuErrorLogic);
+            installedFpuErrorLogic = null;
         }
     }
 }

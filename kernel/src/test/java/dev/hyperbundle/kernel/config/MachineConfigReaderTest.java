@@ -59,10 +59,10 @@ class MachineConfigReaderTest {
         assertEquals(dir.resolve("initrd.gz"), c.initrd());
         assertEquals("console=ttyS0 quiet", c.commandLine());
         List<DeviceConfig> d = c.devices();
-        assertEquals(List.of("pic", "pit", "rtc", "com1", "i8042", "pci-host", "post", "virtio-blk0", "virtio-rng0"),
+        assertEquals(List.of("pic", "pit", "rtc", "com1", "i8042", "pci-host", "post", "fpu-error", "virtio-blk0", "virtio-rng0"),
                 d.stream().map(DeviceConfig::id).toList());
-        assertEquals(Map.of("file", dir.resolve("disk.img").toString(), "transport", "mmio"), d.get(7).params());
-        assertEquals("vm.yaml, devices(0)", d.get(7).origin());
+        assertEquals(Map.of("file", dir.resolve("disk.img").toString(), "transport", "mmio"), d.get(8).params());
+        assertEquals("vm.yaml, devices(0)", d.get(8).origin());
         assertEquals(Map.of("memory", Long.toString(64L << 20)), d.get(2).params());
     }
 
@@ -205,12 +205,12 @@ class MachineConfigReaderTest {
         assertEquals("com1", com1.id());
         assertEquals(Map.of("index", "0", "chardev", "file:" + sub.resolve("com1.log")), com1.params());
         assertEquals("vm.yaml, serial", com1.origin());
-        assertEquals(Map.of("file", sub.resolve("disks/a.img").toString()), c.devices().get(7).params());
-        assertEquals(Map.of("chardev", "file:" + sub.resolve("hvc0.log")), c.devices().get(8).params());
-        assertEquals(Map.of("file", "/abs/b.img"), c.devices().get(9).params());
+        assertEquals(Map.of("file", sub.resolve("disks/a.img").toString()), c.devices().get(8).params());
+        assertEquals(Map.of("chardev", "file:" + sub.resolve("hvc0.log")), c.devices().get(9).params());
+        assertEquals(Map.of("file", "/abs/b.img"), c.devices().get(10).params());
         // The command line's own relative paths stay relative to the working directory.
-        assertEquals(Map.of("chardev", "file:here.log"), c.devices().get(10).params());
-        assertEquals("command line --device #1", c.devices().get(10).origin());
+        assertEquals(Map.of("chardev", "file:here.log"), c.devices().get(11).params());
+        assertEquals("command line --device #1", c.devices().get(11).origin());
     }
 
     /** vm:start twice without --name in one shell: two machines, two names. */

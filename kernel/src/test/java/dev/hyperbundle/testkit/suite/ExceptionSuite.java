@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * (IDT bit), EXT clear for INT n (6.13 "Error Code").
  */
 public abstract class ExceptionSuite extends BackendSuite {
-    static final int UD = 6, GP = 13, NP = 11, DF = 8, BP = 3, OVERFLOW = 4, BR = 5, DB = 1;
+    static final int UD = 6, GP = 13, NP = 11, DF = 8, BP = 3, OVERFLOW = 4, BR = 5, DB = 1, MF = 16;
 
     private TestRun faulting(String instructionHex, int flagsIn, int... regs) {
         Asm a = setup(flagsIn, regs);
@@ -197,5 +197,54 @@ public abstract class ExceptionSuite extends BackendSuite {
     protected void emptyGateForAnExceptionSetsTheExtBit() {
         TestRun r = exec(FaultRecorder.gate(recording(setup(0).x("0F 0B").exit(1)), UD, 0)); // ud2, IDT entry 6 empty
         assertException(r, GP, UD * 8 + 2 + 1, after(0));
+    }
+
+    /**
+     * An x87 division by zero with the zero-divide exception unmasked (FCW 0x037B): the FDIVP only sets FSW.ZE and
+     * ES; the error is reported at the next waiting instruction. ne: set CR0.NE first (the kit starts with it clear).
+     */
+    private static Asm pendingX87Error(boolean ne) {
+        Asm a = setup(0);
+        if (ne) {
+            a.x("0F 20 C0 0D 20 00 00 00 0F 22 C0"); // mov eax, cr0; or eax, CR0.NE; mov cr0, eax
+        }
+        return a.x("DB E3") // fninit
+                .x("68 7B 03 00 00 D9 2C 24") // push 0x037b; fldcw [esp]
+                .x("D9 E8 D9 EE DE F9") // fld1; fldz; fdivp st(1), st(0)
+                .x("DF E0"); // fnstsw ax: a non-waiting instruction runs despite the pending error
+    }
+
+    /** CR0.NE = 1 (native mode): #MF, a fault, at the WAIT after the failing instruction (SDM Vol. 1, 8.7.1). */
+    @Test
+    void pendingX87ErrorRaisesMfAtTheNextWaitWithCr0Ne() {
+        Asm a = pendingX87Error(true);
+        int wait = CODE + a.size();
+        TestRun r = exec(recording(a.x("9B").exit(1))); // fwait
+        assertException(r, MF, wait);
+        assertHex(0x8084, r.state().gpr[EAX] & 0x80ff, "FSW: B, ES and ZE (FNSTSW ran)");
+    }
+
+    /** The next x87 instruction that waits raises the #MF just as WAIT does; FNCLEX before it, nothing. */
+    @Test
+    void pendingX87ErrorRaisesMfAtTheNextWaitingX87InstructionButNotAfterFnclex() {
+        Asm a = pendingX87Error(true);
+        int fld = CODE + a.size();
+        assertException(exec(recording(a.x("D9 E8").exit(1))), MF, fld); // fld1
+        assertExit(run(recording(pendingX87Error(true).x("DB E2 9B D9 E8").exit(1))), 1); // fnclex; fwait; fld1
+    }
+
+    /**
+     * CR0.NE = 0 (MS-DOS compatibility mode): no #MF; the CPU freezes just before the waiting instruction until an
+     * interrupt comes (SDM Vol. 1, 8.7.2 and D.2.1.3). With interrupts off here, it stays frozen: the run ends
+     * halted with EIP at the WAIT and no event delivered. (On a PC, FERR# raises IRQ 13 meanwhile.)
+     */
+    @Test
+    void pendingX87ErrorFreezesTheCpuBeforeTheWaitWithoutCr0Ne() {
+        Asm a = pendingX87Error(false);
+        int wait = CODE + a.size();
+        TestRun r = exec(recording(a.x("9B").exit(1)));
+        assertHex(0, FaultRecorder.count(r), "events delivered");
+        assertHex(wait, r.state().eip, "EIP: frozen before the WAIT");
+        assertHex(0x8084, r.state().gpr[EAX] & 0x80ff, "FSW");
     }
 }
