@@ -13,6 +13,7 @@ import dev.hyperbundle.interp.core.Flags;
 import dev.hyperbundle.interp.core.Mmu;
 import dev.hyperbundle.interp.core.PhysicalBus;
 import dev.hyperbundle.interp.core.SystemInstructions;
+import dev.hyperbundle.interp.x87.FpuBinding;
 import dev.hyperbundle.irq.CpuInterrupts;
 
 /**

@@ -371,6 +371,22 @@ public final class SystemInstructions {
         cpu.gpr[2] = (int) (t >>> 32);
     }
 
+    /**
+     * RDPMC (SDM Vol. 2B, RDPMC; P6: counters 0 and 1 only, #GP(0) for any other ECX, and outside ring 0 in
+     * protected mode unless CR4.PCE). This CPU model selects no events (the PerfEvtSel MSRs 0x186/0x187 do not
+     * exist, so RDMSR/WRMSR of them raise #GP and Linux reports no PMU): both counters read 0.
+     */
+    void rdpmc() {
+        if ((cpu.cr4 & 0x100) == 0 && cpu.protectedMode() && cpu.cpl != 0) {
+            throw CpuFault.gp(0); // CR4.PCE
+        }
+        if ((cpu.gpr[1] & ~1) != 0) {
+            throw CpuFault.gp(0);
+        }
+        cpu.gpr[0] = 0;
+        cpu.gpr[2] = 0;
+    }
+
     void rdmsr() {
         requireCpl0();
         int index = cpu.gpr[1];

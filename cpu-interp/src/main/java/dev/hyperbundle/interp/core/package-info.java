@@ -5,10 +5,11 @@
  * ({@link dev.hyperbundle.interp.core.Executor#execute}) and the interpreter's threaded-code engine
  * ({@link dev.hyperbundle.interp.core.Executor#run}). Exported so the binary translator can call the same
  * semantics instead of re-implementing x86. 2.0: {@code Executor.run(budget)} replaces the per-instruction
- * {@code step()} loop, {@code resetLink()} is gone.
+ * {@code step()} loop, {@code resetLink()} is gone. 2.1: {@code SystemInstructions.setFpuErrorPins} and
+ * {@code driveFerr} (FERR#/IGNNE#); the x87 unit is in the exported {@code interp.x87} package.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package dev.hyperbundle.interp.core;
 
 import org.osgi.annotation.bundle.Export;

@@ -13,6 +13,12 @@
  * and widened, so they carry about 53 correct bits instead of the hardware's ~64 (results stored as double
  * may differ from a real CPU in the last bit). Their special-operand cases follow the SDM tables.
  *
- * <p>Not exported: only the core of this bundle uses it.
+ * <p>Exported with the core, so the binary translator runs the same x87: {@link dev.hyperbundle.interp.x87.FpuBinding}
+ * connects an {@link dev.hyperbundle.interp.x87.X87} to a {@code Cpu}.
  */
+@Export
+@Version("1.0.0")
 package dev.hyperbundle.interp.x87;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

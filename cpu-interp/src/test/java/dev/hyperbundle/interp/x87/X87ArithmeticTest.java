@@ -317,5 +317,11 @@ class X87ArithmeticTest {
         f.fld64(0.5).reg(0xD9, 0xFB); // FSINCOS
         assertEquals(Double.doubleToLongBits(StrictMath.cos(0.5)), f.fstp64());
         assertEquals(Double.doubleToLongBits(StrictMath.sin(0.5)), f.fstp64());
+        f.fld64(2.0).fld64(0.5).reg(0xD9, 0xF9); // FYL2XP1: 2 * log2(1 + 0.5), the product with y exact
+        assertEquals(Double.doubleToLongBits(2 * (StrictMath.log1p(0.5) / 0.6931471805599453)), f.fstp64());
+        f.fld64(0.5).reg(0xD9, 0xF2); // FPTAN: ST1 = tan, ST0 = 1
+        assertEquals("3fff:8000000000000000", f.st(0));
+        f.fstp64();
+        assertEquals(Double.doubleToLongBits(StrictMath.tan(0.5)), f.fstp64());
     }
 }

@@ -247,4 +247,11 @@ public abstract class ExceptionSuite extends BackendSuite {
         assertHex(wait, r.state().eip, "EIP: frozen before the WAIT");
         assertHex(0x8084, r.state().gpr[EAX] & 0x80ff, "FSW");
     }
+
+    /** FXSAVE needs a 16-byte aligned operand: #GP(0) otherwise (SDM Vol. 2A, FXSAVE "Protected Mode Exceptions"). */
+    @Test
+    void fxsaveToAnUnalignedAddressRaisesGeneralProtection() {
+        TestRun r = faulting("0F AE 05 08 00 03 00", 0); // fxsave [0x30008]
+        assertException(r, GP, 0, after(0));
+    }
 }

@@ -2,6 +2,7 @@ package dev.hyperbundle.testkit.suite;
 
 import static dev.hyperbundle.testkit.suite.Asm.EAX;
 import static dev.hyperbundle.testkit.suite.Asm.EBX;
+import static dev.hyperbundle.testkit.suite.Asm.ECX;
 import static dev.hyperbundle.testkit.suite.Asm.ESI;
 import static dev.hyperbundle.testkit.suite.Asm.ESP;
 import static dev.hyperbundle.testkit.suite.Eflags.IF;
@@ -148,6 +149,27 @@ public abstract class PrivilegeSuite extends BackendSuite {
     void rdtscInRing3WithoutTimeStampDisableWorks() {
         TestRun r = user(new Asm(UserMode.USER_BODY).x("0F 31").hlt()); // rdtsc; hlt
         assertUserException(r, GP, 0, UserMode.USER_BODY + 2, UserMode.USER_STACK); // the HLT faults, not the RDTSC
+    }
+
+    /** WBINVD and INVD are privileged: #GP(0) outside ring 0 (SDM Vol. 2B, WBINVD; Vol. 2A, INVD). */
+    @Test
+    void wbinvdAndInvdInRing3RaiseGeneralProtection() {
+        assertUserException(user(new Asm(UserMode.USER_BODY).x("0F 09")), GP, 0, UserMode.USER_BODY, UserMode.USER_STACK); // wbinvd
+        assertUserException(user(new Asm(UserMode.USER_BODY).x("0F 08")), GP, 0, UserMode.USER_BODY, UserMode.USER_STACK); // invd
+    }
+
+    /** RDPMC outside ring 0 with CR4.PCE clear raises #GP(0) (SDM Vol. 2B, RDPMC). */
+    @Test
+    void rdpmcInRing3WithoutPerformanceCounterEnableRaisesGeneralProtection() {
+        TestRun r = user(new Asm(UserMode.USER_BODY).x("31 C9 0F 33")); // xor ecx, ecx; rdpmc
+        assertUserException(r, GP, 0, UserMode.USER_BODY + 2, UserMode.USER_STACK);
+    }
+
+    /** A counter index the CPU does not have raises #GP(0), whatever the privilege (SDM Vol. 2B, RDPMC). */
+    @Test
+    void rdpmcOfACounterThatDoesNotExistRaisesGeneralProtection() {
+        TestRun r = exec(recording(setup(0, ECX, 0x12).x("0F 33").exit(1))); // rdpmc
+        assertException(r, GP, 0, CODE + 11);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.hyperbundle.testkit.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyperbundle.testkit.GuestRunner;
 import dev.hyperbundle.testkit.TestExit;
@@ -130,5 +131,6 @@ public abstract class ProtectedModeSuite extends BackendSuite {
                 new GuestRunner.SwitchPlan(backend(), Duration.ofMillis(2)));
         assertEquals(TestExit.DONE, r.exit(), r.toString());
         assertEquals(expected, r.exitCode());
+        assertTrue(r.switches() > 0, "the vCPU was re-created at least once: " + r.switches());
     }
 }

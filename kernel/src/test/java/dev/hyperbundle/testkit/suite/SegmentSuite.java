@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SegmentSuite extends BackendSuite {
     static final int WINDOW = 0x28, READ_ONLY = 0x30, NOT_PRESENT = 0x38, EXEC_ONLY = 0x40, EXPAND_DOWN = 0x48,
-            USER_DATA = 0x50, SMALL = 0x58, UNACCESSED = 0x60, THREAD = 0x68;
+            USER_DATA = 0x50, SMALL = 0x58, UNACCESSED = 0x60, THREAD = 0x68, TSS = 0x70;
+    /** Where the TSS descriptor at {@link #TSS} points. */
+    static final int TSS_BASE = 0x38000;
     /** The base of the WINDOW and SMALL segments. */
     static final int BASE = DATA;
     static final int GP = 13, NP = 11;
@@ -36,7 +38,8 @@ public abstract class SegmentSuite extends BackendSuite {
                 SystemTables.flat(SystemTables.DATA_RW, 3),
                 SystemTables.segment(BASE, 0xfff, SystemTables.DATA_RW, 0, true),
                 SystemTables.flat(0x2, 0), // read/write data, not yet accessed
-                SystemTables.segment(BASE, 0xffffffff, SystemTables.DATA_RW, 0, true)); // a thread pointer (Linux TLS in GS)
+                SystemTables.segment(BASE, 0xffffffff, SystemTables.DATA_RW, 0, true), // a thread pointer (Linux TLS in GS)
+                SystemTables.tss(TSS_BASE, 0x67, false));
         return g.load(TestGuest.GDT, gdt).state(s -> s.gdtLimit = gdt.length - 1);
     }
 
@@ -81,6 +84,47 @@ public abstract class SegmentSuite extends BackendSuite {
         assertRegs(r, ECX, 0x7e11, EAX, 0x3a3a);
         assertMem32(r, BASE + 0x20, 0xbeef);
         assertHex(BASE, r.state().seg[GS].base, "GS base");
+    }
+
+    /**
+     * LFS/LGS/LSS/LDS/LES r32, m16:32 load the offset into the register and the selector (with its descriptor)
+     * into the segment register (SDM Vol. 2A, LDS/LES/LFS/LGS/LSS: the offset dword first, then the selector).
+     */
+    @Test
+    void farPointerLoadsSetTheRegisterAndTheSegment() {
+        Asm code = setup(0)
+                .b(0x0F, 0xB4, 0x05).d(DATA) // lfs eax, [DATA]
+                .b(0x0F, 0xB5, 0x1D).d(DATA + 8) // lgs ebx, [DATA + 8]
+                .b(0xC4, 0x0D).d(DATA + 16) // les ecx, [DATA + 16]
+                .b(0x0F, 0xB2, 0x35).d(DATA + 24) // lss esi, [DATA + 24]
+                .b(0xC5, 0x3D).d(DATA + 32); // lds edi, [DATA + 32]: last, the loads above read through DS
+        TestRun r = run(code, dwords(0x11223344, WINDOW, 0x55667788, THREAD, 0x99aabbcc, USER_DATA & ~3, 0x70000, TestGuest.DATA32,
+                0xdd, WINDOW));
+        assertRegs(r, EAX, 0x11223344, EBX, 0x55667788, ECX, 0x99aabbcc, ESI, 0x70000, EDI, 0xdd);
+        assertHex(WINDOW, r.state().seg[FS].selector, "FS");
+        assertHex(BASE, r.state().seg[FS].base, "FS base");
+        assertHex(THREAD, r.state().seg[GS].selector, "GS");
+        assertHex(USER_DATA & ~3, r.state().seg[ES].selector, "ES");
+        assertHex(TestGuest.DATA32, r.state().seg[SS].selector, "SS");
+        assertHex(WINDOW, r.state().seg[DS].selector, "DS");
+    }
+
+    /** REP MOVSB with FS: takes every source byte from FS's base; the destination stays ES (SDM Vol. 2B, MOVS). */
+    @Test
+    void repMovsbWithAnFsOverrideCopiesFromFs() {
+        Asm code = loadSegment(setup(0, ECX, 4, ESI, 0x10, EDI, DATA + 0x100), FS, WINDOW).x("F3 64 A4"); // rep movsb fs:[esi]
+        TestRun r = run(code, dwords(0, 0, 0, 0, 0x44332211));
+        assertMem32(r, DATA + 0x100, 0x44332211);
+        assertRegs(r, ECX, 0, ESI, 0x14, EDI, DATA + 0x104);
+    }
+
+    /** LTR loads TR and marks the TSS descriptor busy in the GDT (SDM Vol. 2A, LTR; Vol. 3A, 7.2.2). */
+    @Test
+    void ltrLoadsTrAndMarksTheTssBusy() {
+        TestRun r = run(setup(0, EAX, TSS).x("0F 00 D8"), new byte[16]); // ltr ax
+        assertHex(TSS, r.state().tr.selector, "TR");
+        assertHex(TSS_BASE, r.state().tr.base, "TR base");
+        assertMem8(r, TestGuest.GDT + TSS + 5, 0x8b); // present, DPL 0, type 1011 (busy 32-bit TSS)
     }
 
     @Test

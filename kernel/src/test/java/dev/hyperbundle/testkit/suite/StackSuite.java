@@ -192,4 +192,23 @@ public abstract class StackSuite extends BackendSuite {
         assertMem32(r, DATA, 0x1234fffc);
         assertRegs(r, ESP, 0x12340000, EBX, 0xdeadbeef);
     }
+
+    /**
+     * PUSH FS/GS and POP GS/FS with a 32-bit operand size move ESP by 4 and carry the selector in the low word
+     * (SDM Vol. 2B, PUSH: the upper half of the slot is either zeroed or left as it was, so it is not checked).
+     */
+    @Test
+    void pushAndPopOfFsAndGsMoveEspByFour() {
+        Asm a = setup(0).mov(EAX, TestGuest.DATA16).x("8E E0") // mov fs, ax
+                .x("0F A0") // push fs
+                .x("8B 1C 24") // mov ebx, [esp]
+                .x("0F A9") // pop gs: GS = the pushed FS
+                .x("0F A8 0F A1") // push gs; pop fs
+                .x("8C E1 8C EA"); // mov ecx, fs; mov edx, gs
+        TestRun r = exec(a);
+        assertHex(TestGuest.DATA16, r.state().gpr[EBX] & 0xffff, "pushed selector");
+        assertRegs(r, ESP, STACK_TOP);
+        assertHex(TestGuest.DATA16, r.state().gpr[ECX] & 0xffff, "FS");
+        assertHex(TestGuest.DATA16, r.state().gpr[EDX] & 0xffff, "GS");
+    }
 }

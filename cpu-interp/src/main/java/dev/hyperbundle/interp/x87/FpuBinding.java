@@ -1,17 +1,17 @@
-package dev.hyperbundle.interp.backend;
+package dev.hyperbundle.interp.x87;
 
 import dev.hyperbundle.cpu.FpuState;
 import dev.hyperbundle.interp.core.Cpu;
 import dev.hyperbundle.interp.core.FloatingPointUnit;
-import dev.hyperbundle.interp.x87.X87;
-import dev.hyperbundle.interp.x87.X87Bus;
 
 /**
  * Connects the x87 unit to the core: its memory operands go through segmentation-free linear accesses at
  * the current privilege (faults propagate as the instruction's fault), and it sees EFLAGS with the lazy
- * arithmetic flags evaluated.
+ * arithmetic flags evaluated. A CPU backend built on the core (the interpreter, the binary translator) makes one
+ * per vCPU, hands {@link #unit()} to {@code SystemInstructions.setFpu} and saves and loads the x87 part of the
+ * kernel's CPU state through it.
  */
-final class FpuBinding implements X87Bus, FloatingPointUnit {
+public final class FpuBinding implements X87Bus, FloatingPointUnit {
     private final Cpu cpu;
     private final X87 x87 = new X87();
 
@@ -19,19 +19,19 @@ final class FpuBinding implements X87Bus, FloatingPointUnit {
         this.cpu = cpu;
     }
 
-    static FpuBinding create(Cpu cpu) {
+    public static FpuBinding create(Cpu cpu) {
         return new FpuBinding(cpu);
     }
 
-    FloatingPointUnit unit() {
+    public FloatingPointUnit unit() {
         return this;
     }
 
-    void save(FpuState into) {
+    public void save(FpuState into) {
         x87.save(into);
     }
 
-    void load(FpuState from) {
+    public void load(FpuState from) {
         x87.load(from);
     }
 
