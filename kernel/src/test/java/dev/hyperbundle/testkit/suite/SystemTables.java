@@ -9,8 +9,10 @@ public final class SystemTables {
     public static final int DATA_RW = 0x3, DATA_RO = 0x1, DATA_RW_DOWN = 0x7, CODE_RX = 0xb, CODE_X = 0x9;
     /** System types (S=0): 32-bit available TSS, 32-bit busy TSS. */
     public static final int TSS32 = 0x9, TSS32_BUSY = 0xb;
-    /** Gate types: 32-bit interrupt gate, 32-bit trap gate. */
-    public static final int INTERRUPT_GATE = 0xe, TRAP_GATE = 0xf;
+    /** Gate types: 32-bit interrupt gate, 32-bit trap gate, 32-bit call gate, task gate. */
+    public static final int INTERRUPT_GATE = 0xe, TRAP_GATE = 0xf, CALL_GATE = 0xc, TASK_GATE = 0x5;
+    /** The P bit of a descriptor: {@code d & ~PRESENT} is the same descriptor not present. */
+    public static final long PRESENT = 1L << 47;
 
     private SystemTables() {
     }
@@ -51,6 +53,19 @@ public final class SystemTables {
                 | (long) (offset >>> 16) << 48;
     }
 
+    /**
+     * A present 32-bit call gate to selector:offset that copies {@code paramCount} dwords to a new stack (SDM
+     * Vol. 3A, 5.8.3 "Call Gates", figure 5-8).
+     */
+    public static long callGate(int selector, int offset, int paramCount, int dpl) {
+        return gate(selector, offset, CALL_GATE, dpl) | (long) (paramCount & 0x1f) << 32;
+    }
+
+    /** A present task gate to a TSS selector (SDM Vol. 3A, 7.2.5 "Task-Gate Descriptor"); for the GDT, LDT or IDT. */
+    public static long taskGate(int tssSelector, int dpl) {
+        return (long) (tssSelector & 0xffff) << 16 | (long) (0x80 | (dpl & 3) << 5 | TASK_GATE) << 40;
+    }
+
     /** The little-endian bytes of descriptors, in order. */
     public static byte[] table(long... descriptors) {
         byte[] b = new byte[descriptors.length * 8];
@@ -74,6 +89,90 @@ public final class SystemTables {
         b[103] = (byte) (ioMapBase >>> 8);
         System.arraycopy(ioBitmap, 0, b, ioMapBase, ioBitmap.length);
         return b;
+    }
+
+    /** Field offsets of a 32-bit TSS (SDM Vol. 3A, figure 7-2): link, ESPn/SSn, CR3, EIP, EFLAGS, LDT, I/O map base. */
+    public static final int TSS_LINK = 0, TSS_ESP0 = 4, TSS_SS0 = 8, TSS_ESP1 = 0xc, TSS_SS1 = 0x10, TSS_ESP2 = 0x14,
+            TSS_SS2 = 0x18, TSS_CR3 = 0x1c, TSS_EIP = 0x20, TSS_EFLAGS = 0x24, TSS_LDT = 0x60, TSS_IOMAP = 0x66;
+
+    /** The TSS offset of general register {@code reg} (EAX..EDI, 0..7: 0x28..0x44). */
+    public static int tssGpr(int reg) {
+        return 0x28 + 4 * reg;
+    }
+
+    /** The TSS offset of segment register {@code seg} (ES, CS, SS, DS, FS, GS, 0..5: 0x48..0x5C). */
+    public static int tssSeg(int seg) {
+        return 0x48 + 4 * seg;
+    }
+
+    /**
+     * A 32-bit TSS image of 104 bytes (SDM Vol. 3A, 7.2.1 "Task-State Segment (TSS)", figure 7-2), built field by
+     * field; unset fields are 0 and the I/O map base is 0x68 (no bitmap within a limit of 0x67).
+     */
+    public static final class Tss32 {
+        private final byte[] b = new byte[104];
+
+        public Tss32() {
+            ioMapBase(0x68);
+        }
+
+        public Tss32 link(int selector) {
+            return put16(TSS_LINK, selector);
+        }
+
+        /** SSn:ESPn for privilege level 0, 1 or 2. */
+        public Tss32 stack(int level, int ss, int esp) {
+            putInt(b, TSS_ESP0 + 8 * level, esp);
+            return put16(TSS_SS0 + 8 * level, ss);
+        }
+
+        public Tss32 cr3(int v) {
+            putInt(b, TSS_CR3, v);
+            return this;
+        }
+
+        public Tss32 eip(int v) {
+            putInt(b, TSS_EIP, v);
+            return this;
+        }
+
+        public Tss32 eflags(int v) {
+            putInt(b, TSS_EFLAGS, v);
+            return this;
+        }
+
+        /** General register {@code reg} (EAX..EDI as 0..7). */
+        public Tss32 gpr(int reg, int v) {
+            putInt(b, tssGpr(reg), v);
+            return this;
+        }
+
+        /** ES, CS, SS, DS, FS, GS in that order. */
+        public Tss32 segments(int es, int cs, int ss, int ds, int fs, int gs) {
+            int[] s = {es, cs, ss, ds, fs, gs};
+            for (int i = 0; i < 6; i++) {
+                put16(tssSeg(i), s[i]);
+            }
+            return this;
+        }
+
+        public Tss32 ldt(int selector) {
+            return put16(TSS_LDT, selector);
+        }
+
+        public Tss32 ioMapBase(int v) {
+            return put16(TSS_IOMAP, v);
+        }
+
+        public byte[] bytes() {
+            return b.clone();
+        }
+
+        private Tss32 put16(int at, int v) {
+            b[at] = (byte) v;
+            b[at + 1] = (byte) (v >>> 8);
+            return this;
+        }
     }
 
     static void putInt(byte[] b, int at, int v) {
