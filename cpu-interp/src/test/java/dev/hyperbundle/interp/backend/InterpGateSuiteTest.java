@@ -1,0 +1,6 @@
+package dev.hyperbundle.interp.backend;
+
+import dev.hyperbundle.testkit.suite.GateSuite;
+
+class InterpGateSuiteTest extends GateSuite {
+}
