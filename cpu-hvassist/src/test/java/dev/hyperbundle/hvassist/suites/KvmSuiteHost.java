@@ -12,8 +12,12 @@ import dev.hyperbundle.testkit.GuestRunner;
 import dev.hyperbundle.testkit.TestExit;
 import dev.hyperbundle.testkit.TestGuest;
 import dev.hyperbundle.testkit.TestRun;
+import dev.hyperbundle.testkit.suite.FaultRecorder;
+import dev.hyperbundle.testkit.suite.GateSuite;
 import dev.hyperbundle.testkit.suite.SuiteHost;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the backend suites may skip on this host's KVM, and nothing else. Some hosts serve /dev/kvm
@@ -67,16 +71,38 @@ public final class KvmSuiteHost implements SuiteHost {
     static final String BENIGN_THEN_CONTRIBUTORY = "this host's KVM turns a #NP/#GP raised while delivering #UD into #DF"
             + " (SDM Vol. 3A, 6.15: they are handled serially)";
 
+    /**
+     * At CPL > 0 an instruction the host's emulator cannot run is not reported ("instruction emulation failed",
+     * which {@link #checked} turns into a skip): the host kernel injects #UD into the guest instead
+     * (arch/x86/kvm/x86.c handle_emulation_failure). The probe: a far CALL through a call gate from ring 3.
+     */
+    static final String USER_MODE_EMULATION_FAILURE = "this host's KVM injects #UD at CPL 3 for an instruction its"
+            + " emulator cannot run (here a far CALL through a call gate) instead of reporting the failure";
+
+    /** An exception through a task gate must switch tasks (SDM Vol. 3A, 6.12.2). The probe: UD2 with a task gate at vector 6. */
+    static final String EXCEPTION_TASK_GATE = "this host's KVM does not switch tasks for an exception delivered through a"
+            + " task gate";
+
+    private static final Map<String, BooleanSupplier> PROBES = Map.of(
+            AAD_FLAGS, KvmSuiteHost::aadProbe,
+            BENIGN_THEN_CONTRIBUTORY, KvmSuiteHost::benignThenContributoryProbe,
+            USER_MODE_EMULATION_FAILURE, () -> FaultRecorder.count(probe(GateSuite.userModeCallGateProbe())) != 0,
+            EXCEPTION_TASK_GATE, () -> probe(GateSuite.exceptionTaskGateProbe()).state().tr.selector != GateSuite.PROBE_TASK);
+
     /** Skips the test when the probe guest of defect shows it on this host's KVM. */
     static void assumeNoHostDefect(String defect) {
         usableBackend();
-        boolean present = DEFECTS.computeIfAbsent(defect, d -> d.equals(AAD_FLAGS) ? aadProbe() : benignThenContributoryProbe());
+        boolean present = DEFECTS.computeIfAbsent(defect, d -> PROBES.get(d).getAsBoolean());
         assumeFalse(present, defect);
+    }
+
+    private static TestRun probe(TestGuest g) {
+        return GuestRunner.run(BACKEND, g, Duration.ofSeconds(20));
     }
 
     private static boolean aadProbe() {
         byte[] code = {(byte) 0xB8, 0, 0, 0x34, 0x12, (byte) 0xD5, 0x0A, (byte) 0x9C, 0x5B, (byte) 0xFA, (byte) 0xF4};
-        TestRun r = GuestRunner.run(BACKEND, TestGuest.protectedMode(code), Duration.ofSeconds(20)); // aad; pushfd; pop ebx
+        TestRun r = probe(TestGuest.protectedMode(code)); // aad; pushfd; pop ebx
         return (r.state().gpr[X86CpuState.EBX] & 0x40) == 0; // ZF clear although AL = 0
     }
 
@@ -95,8 +121,7 @@ public final class KvmSuiteHost implements SuiteHost {
                     .load(idt + vector * 8L, gate(h, true));
         }
         g = g.load(idt + 6 * 8L, gate(handlers, false));
-        TestRun r = GuestRunner.run(BACKEND, g, Duration.ofSeconds(20));
-        return r.read8(0x20000) == 8;
+        return probe(g).read8(0x20000) == 8;
     }
 
     /** A 32-bit interrupt gate to handler in the kit's code segment (SDM Vol. 3A, 6.11). */

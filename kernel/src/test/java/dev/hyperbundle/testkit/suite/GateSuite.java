@@ -125,6 +125,30 @@ public abstract class GateSuite extends BackendSuite {
         return r.read8(TestGuest.GDT + (selector & ~7) + 5) & 0xf;
     }
 
+    // ---- probes for host adapters --------------------------------------------------------------------------
+
+    /**
+     * For a {@link SuiteHost} that checks its host before trusting it with this suite: ring-3 code does a far CALL
+     * through a DPL-3 call gate to ring-0 code that halts. On a correct CPU the run ends halted at ring 0 and the
+     * recording IDT saw nothing ({@link FaultRecorder#count} 0).
+     */
+    public static TestGuest userModeCallGateProbe() {
+        Asm user = far(new Asm(USER_BODY), 0x9A, GATE | 3, 0);
+        return ring3(user, callGate(TestGuest.CODE32, HANDLER, 0, 3)).load(HANDLER, new Asm(HANDLER).x("FA").hlt().bytes());
+    }
+
+    /**
+     * For a {@link SuiteHost}: UD2 in ring 0 with IDT entry 6 a task gate to TSS B, whose code halts. On a correct CPU
+     * the run ends in task B: TR = {@link #PROBE_TASK}.
+     */
+    public static TestGuest exceptionTaskGateProbe() {
+        TestGuest g = ring0(new Asm().x("0F 0B"));
+        return FaultRecorder.gate(g, UD, taskGate(TSS_B_SEL, 0)).load(TASK_B_CODE, new Asm(TASK_B_CODE).hlt().bytes());
+    }
+
+    /** The TR selector after {@link #exceptionTaskGateProbe} on a correct CPU. */
+    public static final int PROBE_TASK = TSS_B_SEL;
+
     // ---- call gates ---------------------------------------------------------------------------------------
 
     /**
@@ -133,7 +157,7 @@ public abstract class GateSuite extends BackendSuite {
      * (copied from the caller's stack, in order), CS and EIP; RETF 8 (5.8.6) returns to ring 3 releasing them.
      */
     @Test
-    void callGateFromRing3ToRing0SwitchesToTheTssStackAndCopiesParameters() {
+    protected void callGateFromRing3ToRing0SwitchesToTheTssStackAndCopiesParameters() {
         Asm user = new Asm(USER_BODY).x("68").d(0x22222222).x("68").d(0x11111111); // push 0x22222222; push 0x11111111
         far(user, 0x9A, GATE | 3, 0); // call far GATE:0 (the offset is the gate's)
         int back = user.here();
@@ -155,7 +179,7 @@ public abstract class GateSuite extends BackendSuite {
 
     /** SDM Vol. 3A, 5.8.5: the new stack is the TSS's SSn:ESPn of the target level, here ring 1 (SS1:ESP1). */
     @Test
-    void callGateFromRing3ToRing1UsesTheTssRing1Stack() {
+    protected void callGateFromRing3ToRing1UsesTheTssRing1Stack() {
         Asm user = new Asm(USER_BODY).x("68").d(0x33333333); // push 0x33333333
         far(user, 0x9A, GATE | 3, 0);
         int back = user.here();
@@ -197,7 +221,7 @@ public abstract class GateSuite extends BackendSuite {
      * is no stack switch and nothing but CS and EIP is pushed.
      */
     @Test
-    void callGateFromRing3ToConformingCodeKeepsCpl3() {
+    protected void callGateFromRing3ToConformingCodeKeepsCpl3() {
         Asm user = new Asm(USER_BODY).x("68").d(0x11111111); // push 0x11111111
         far(user, 0x9A, GATE | 3, 0);
         int back = user.here();
@@ -229,7 +253,7 @@ public abstract class GateSuite extends BackendSuite {
 
     /** SDM Vol. 3A, 5.8.4: CPL must be <= the gate's DPL, else #GP with the gate's selector as error code. */
     @Test
-    void callGateWithDplBelowCplRaisesGeneralProtection() {
+    protected void callGateWithDplBelowCplRaisesGeneralProtection() {
         Asm user = new Asm(USER_BODY);
         far(user, 0x9A, GATE | 3, 0);
         TestRun r = run(ring3(user, callGate(TestGuest.CODE32, HANDLER, 0, 0)).load(HANDLER, recorder("F4")));
@@ -272,7 +296,7 @@ public abstract class GateSuite extends BackendSuite {
 
     /** SDM Vol. 3A, 5.8.4 (table 5-2 rules for JMP): a JMP through a gate to non-conforming code needs DPL = CPL. */
     @Test
-    void farJumpThroughACallGateToMorePrivilegedCodeRaisesGeneralProtection() {
+    protected void farJumpThroughACallGateToMorePrivilegedCodeRaisesGeneralProtection() {
         Asm user = new Asm(USER_BODY);
         far(user, 0xEA, GATE | 3, 0);
         TestRun r = run(ring3(user, callGate(TestGuest.CODE32, HANDLER, 0, 3)).load(HANDLER, recorder("F4")));
@@ -342,7 +366,7 @@ public abstract class GateSuite extends BackendSuite {
      * the new task with the error code 0 pushed on its stack; the old task is saved at the faulting instruction.
      */
     @Test
-    void doubleFaultThroughATaskGatePushesTheErrorCodeOnTheNewTaskStack() {
+    protected void doubleFaultThroughATaskGatePushesTheErrorCodeOnTheNewTaskStack() {
         Asm a = new Asm().mov(EAX, 0xa0a0a0a0);
         int ud2 = a.here();
         a.x("0F 0B"); // ud2: #UD's gate not present: #NP; #NP's gate not present: #DF
@@ -425,7 +449,7 @@ public abstract class GateSuite extends BackendSuite {
      * switch frame: its stack is its TSS's); its IRET reloads task A's saved ring-3 state, CPL 3 from the saved CS.
      */
     @Test
-    void taskGateFromRing3AndIretBackToRing3() {
+    protected void taskGateFromRing3AndIretBackToRing3() {
         Asm user = new Asm(USER_BODY).x("8E E0 8E E8").mov(EAX, 0xa0a0a0a0).x("CD 40"); // mov fs, ax; mov gs, ax; int 0x40
         int back = user.here();
         user.x("8C C8 8C D3 89 E6 CD 80"); // mov eax, cs; mov ebx, ss; mov esi, esp; int 0x80
