@@ -71,6 +71,16 @@ final class CpuStateMapper {
         cpu.interruptShadow = s.interruptShadow;
         cpu.nmiBlocked = s.nmiBlocked;
         cpu.halted = s.halted;
+        if (cpu.protectedMode() && cpu.v86()) {
+            // Virtual-8086 mode: CPL 3 and segment caches as the mode defines them, whatever the saver put in
+            // its attributes (SDM Vol. 3B, 20.2.1; VM entry requires exactly these, Vol. 3C, 26.3.1.2).
+            for (int i = 0; i < 6; i++) {
+                int sel = s.seg[i].selector & 0xffff;
+                cpu.setSegment(i, sel, sel << 4, 0xffff, Cpu.V86_AR);
+            }
+            cpu.setCpl(3);
+            return;
+        }
         // CPL is the DPL of SS in the VMX layout (SDM Vol. 3C, 25.4.1); real mode runs at 0.
         cpu.setCpl(cpu.protectedMode() ? (s.seg[Cpu.SS].access >>> Segment.DPL_SHIFT) & 3 : 0);
     }

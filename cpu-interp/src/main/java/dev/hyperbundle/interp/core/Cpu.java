@@ -68,13 +68,34 @@ public final class Cpu {
         return (cr0 & CR0_PE) != 0;
     }
 
+    /** Virtual-8086 mode: EFLAGS.VM (it can be set only with CR0.PE = 1; SDM Vol. 3B, 20.2.1). */
+    public boolean v86() {
+        return (flags.bits & Flags.VM) != 0;
+    }
+
+    /**
+     * Segment registers work as in real mode (selector * 16, no descriptors): real-address mode or virtual-8086
+     * mode (SDM Vol. 3B, 20.2.1 "Enabling Virtual-8086 Mode").
+     */
+    public boolean realSegments() {
+        return (flags.bits & Flags.VM) != 0 || (cr0 & CR0_PE) == 0;
+    }
+
+    /**
+     * The access rights of every segment register in virtual-8086 mode: read/write data, accessed, DPL 3,
+     * present, 16-bit, byte granular (the VMX layout's 0xF3 that VM entry requires there, SDM Vol. 3C, 26.3.1.2).
+     */
+    public static final int V86_AR = 0x3 | Segment.S | 3 << Segment.DPL_SHIFT | Segment.P;
+
     public boolean code32() {
         return (segAr[CS] & Segment.DB) != 0;
     }
 
     /**
      * The privilege class and code size that decide how code at an address is fetched and decoded
-     * (bit 1: CPL 3, bit 0: 32-bit code): what cached code and its links are checked against.
+     * (bit 1: CPL 3, bit 0: 32-bit code): what cached code and its links are checked against. Virtual-8086
+     * code is CPL 3, 16-bit: it decodes as 16-bit ring-3 protected-mode code at the same CS base does, and
+     * 16-bit code is always run by {@link GenericOp}, whose semantics look at the mode when they run.
      */
     public int codeMode() {
         return user << 1 | ((segAr[CS] & Segment.DB) != 0 ? 1 : 0);

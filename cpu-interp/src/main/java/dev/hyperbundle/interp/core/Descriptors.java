@@ -86,7 +86,7 @@ public final class Descriptors {
     /** Loads ES, SS, DS, FS or GS as MOV/POP/LDS do, with every protected-mode check. */
     public void loadDataSegment(int s, int selector) {
         selector &= 0xffff;
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) {
             loadReal(s, selector);
             return;
         }
@@ -122,8 +122,15 @@ public final class Descriptors {
         cpu.setSegment(s, selector, base(d), limit(d), ar(d) | 1);
     }
 
-    /** Real mode: base = selector * 16; the limit and attributes stay (that is what makes "unreal mode" work). */
+    /**
+     * Real mode: base = selector * 16; the limit and attributes stay (that is what makes "unreal mode" work).
+     * In virtual-8086 mode: {@link #loadV86}.
+     */
     public void loadReal(int s, int selector) {
+        if (cpu.v86()) {
+            loadV86(s, selector);
+            return;
+        }
         int ar = cpu.segAr[s] & ~Segment.UNUSABLE | Segment.P | Segment.S;
         if (s == Cpu.CS) {
             ar = (ar & ~0xf) | 0xb;
@@ -131,6 +138,15 @@ public final class Descriptors {
             ar = (ar & ~0xf) | 3;
         }
         cpu.setSegment(s, selector, selector << 4, cpu.segLimit[s], ar);
+    }
+
+    /**
+     * Virtual-8086 mode: base = selector * 16, limit 0xFFFF, 16-bit read/write DPL 3 for CS as well (SDM Vol.
+     * 3B, 20.2.1 and 20.2.3 "Memory Management in Virtual-8086 Mode").
+     */
+    public void loadV86(int s, int selector) {
+        selector &= 0xffff;
+        cpu.setSegment(s, selector, selector << 4, 0xffff, Cpu.V86_AR);
     }
 
     /** Installs a code segment descriptor as CS at privilege level cpl. */

@@ -110,12 +110,25 @@ public final class EventDelivery {
         int size = gate32 ? 4 : 2;
         int flags = cpu.flags.get();
         boolean conforming = (Descriptors.type(code) & 4) != 0;
+        boolean v86 = cpu.v86();
+        if (v86 && (conforming || dpl != 0)) {
+            // From virtual-8086 mode only a ring-0 non-conforming handler (SDM Vol. 2A, INT n, Operation;
+            // Vol. 3B, 20.3.1.1)
+            throw CpuFault.gp((selector & 0xfffc) + ext);
+        }
         if (!conforming && dpl < cpu.cpl) {
             int[] stack = innerStack(dpl, ext);
             int ssSel = stack[0];
             long ss = stackSegment(ssSel, dpl, ext);
             StackFrame frame = new StackFrame(cpu, Descriptors.base(ss), stack[1],
                     (Descriptors.ar(ss) & dev.hyperbundle.cpu.Segment.DB) != 0, 0);
+            if (v86) {
+                // INTERRUPT-FROM-VIRTUAL-8086-MODE: the data segment registers first (SDM Vol. 3B, figure 20-2)
+                frame.push(size, cpu.segSel[Cpu.GS]);
+                frame.push(size, cpu.segSel[Cpu.FS]);
+                frame.push(size, cpu.segSel[Cpu.DS]);
+                frame.push(size, cpu.segSel[Cpu.ES]);
+            }
             frame.push(size, cpu.segSel[Cpu.SS]);
             frame.push(size, cpu.gpr[Cpu.ESP]);
             frame.push(size, flags);
@@ -127,6 +140,11 @@ public final class EventDelivery {
             descriptors.setAccessed(ssSel, ss);
             cpu.setSegment(Cpu.SS, ssSel, Descriptors.base(ss), Descriptors.limit(ss), Descriptors.ar(ss) | 1);
             cpu.gpr[Cpu.ESP] = frame.esp(stack[1]);
+            if (v86) {
+                for (int s : new int[] {Cpu.ES, Cpu.DS, Cpu.FS, Cpu.GS}) {
+                    cpu.setSegment(s, 0, 0, 0, dev.hyperbundle.cpu.Segment.UNUSABLE);
+                }
+            }
             descriptors.loadCode(selector, code, dpl);
         } else {
             int newCpl = conforming ? cpu.cpl : dpl;

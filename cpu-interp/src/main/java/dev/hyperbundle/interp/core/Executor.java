@@ -321,7 +321,7 @@ public final class Executor implements CodeSource {
             case 0xC9 -> leave(i);
             case 0xCA, 0xCB -> far.returnFar(i.op32, op == 0xCA ? i.imm : 0);
             case 0xCC -> system.softwareInterrupt(3);
-            case 0xCD -> system.softwareInterrupt(i.imm & 0xff);
+            case 0xCD -> system.interruptN(i.imm & 0xff);
             case 0xCE -> {
                 if (flags.of()) {
                     system.softwareInterrupt(4);

@@ -19,7 +19,7 @@ public final class FarTransfers {
     }
 
     public void jump(int selector, int offset, boolean op32, int nextEip) {
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) { // real mode, and virtual-8086 mode (SDM Vol. 2A, JMP: as in real mode)
             descriptors.loadReal(Cpu.CS, selector);
             cpu.eip = op32 ? offset : offset & 0xffff;
             return;
@@ -56,7 +56,7 @@ public final class FarTransfers {
 
     public void call(int selector, int offset, boolean op32, int nextEip) {
         int size = op32 ? 4 : 2;
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) { // real mode, and virtual-8086 mode (SDM Vol. 2A, CALL)
             StackFrame f = currentStack();
             f.push(size, cpu.segSel[Cpu.CS]);
             f.push(size, nextEip);
@@ -134,7 +134,7 @@ public final class FarTransfers {
         if (!op32) {
             eip &= 0xffff;
         }
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) { // real mode, and virtual-8086 mode (SDM Vol. 2B, RET)
             descriptors.loadReal(Cpu.CS, selector);
             cpu.setSp(cpu.sp() + 2 * size + release);
             cpu.eip = eip;
@@ -169,6 +169,10 @@ public final class FarTransfers {
             setFlags(flags, op32, true, true);
             return;
         }
+        if (cpu.v86()) {
+            returnFromV86(op32);
+            return;
+        }
         if (cpu.flags.isSet(Flags.NT)) {
             int back = cpu.readSystem16(cpu.segBase[Cpu.TR]);
             events.tasks().switchTo(back, TaskSwitch.IRET, cpu.eip);
@@ -181,7 +185,8 @@ public final class FarTransfers {
             eip &= 0xffff;
         }
         if ((flags & Flags.VM) != 0 && op32 && cpu.cpl == 0) {
-            throw CpuFault.gp(0); // virtual-8086 mode is not supported by this CPU model
+            returnToV86(eip, selector, flags);
+            return;
         }
         int rpl = selector & 3;
         long code = returnTarget(selector);
@@ -202,6 +207,55 @@ public final class FarTransfers {
         loadStack(ssSel, ss, op32 ? esp : esp & 0xffff, 0);
         setFlags(flags, op32, privileged, ioplOk);
         descriptors.nullInaccessibleDataSegments();
+    }
+
+    /**
+     * IRET at CPL 0 with VM = 1 in the popped EFLAGS (SDM Vol. 2A, IRET, RETURN-TO-VIRTUAL-8086-MODE): the
+     * 32-bit frame goes on with ESP, SS, ES, DS, FS, GS; EFLAGS is loaded whole, the segment registers as in
+     * virtual-8086 mode, and the code runs at CPL 3.
+     */
+    private void returnToV86(int eip, int cs, int flags) {
+        int esp = cpu.peek(4, 12);
+        int[] sels = new int[6];
+        sels[Cpu.CS] = cs;
+        sels[Cpu.SS] = cpu.peek(4, 16) & 0xffff;
+        sels[Cpu.ES] = cpu.peek(4, 20) & 0xffff;
+        sels[Cpu.DS] = cpu.peek(4, 24) & 0xffff;
+        sels[Cpu.FS] = cpu.peek(4, 28) & 0xffff;
+        sels[Cpu.GS] = cpu.peek(4, 32) & 0xffff;
+        if (Integer.compareUnsigned(eip, 0xffff) > 0) {
+            throw CpuFault.gp(0); // beyond the new CS limit
+        }
+        cpu.flags.setAll(flags);
+        for (int s = 0; s < 6; s++) {
+            descriptors.loadV86(s, sels[s]);
+        }
+        cpu.gpr[Cpu.ESP] = esp;
+        cpu.setCpl(3);
+        cpu.eip = eip;
+    }
+
+    /**
+     * IRET in virtual-8086 mode (SDM Vol. 2A, IRET, RETURN-FROM-VIRTUAL-8086-MODE; Vol. 3B, 20.2.7): #GP(0)
+     * unless IOPL = 3; then a real-mode style return that cannot change VM, IOPL, VIP or VIF.
+     */
+    private void returnFromV86(boolean op32) {
+        if (cpu.iopl() != 3) {
+            throw CpuFault.gp(0);
+        }
+        int size = op32 ? 4 : 2;
+        int eip = cpu.peek(size, 0);
+        int cs = cpu.peek(size, size) & 0xffff;
+        int flags = cpu.peek(size, 2 * size);
+        if (!op32) {
+            eip &= 0xffff;
+        } else if (Integer.compareUnsigned(eip, 0xffff) > 0) {
+            throw CpuFault.gp(0);
+        }
+        descriptors.loadV86(Cpu.CS, cs);
+        cpu.setSp(cpu.sp() + 3 * size);
+        cpu.eip = eip;
+        setFlags(flags, op32, false, true);
     }
 
     /** POPF/IRET flag rules (SDM Vol. 2B, POPF, table "Effect of POPF/POPFD on the EFLAGS Register"). */

@@ -69,9 +69,12 @@ public final class SystemInstructions {
 
     // ---- I/O ---------------------------------------------------------------------------------------
 
-    /** I/O permission (SDM Vol. 1, 19.5): CPL <= IOPL, else every bit of the TSS I/O bitmap must be 0. */
+    /**
+     * I/O permission (SDM Vol. 1, 19.5): CPL <= IOPL, else every bit of the TSS I/O bitmap must be 0. In
+     * virtual-8086 mode IOPL does not matter: the bitmap alone decides (SDM Vol. 3B, 20.2.8.1).
+     */
     void checkIo(int port, int size) {
-        if (!cpu.protectedMode() || cpu.cpl <= cpu.iopl()) {
+        if (!cpu.protectedMode() || (cpu.cpl <= cpu.iopl() && !cpu.v86())) {
             return;
         }
         int type = cpu.segAr[Cpu.TR] & 0xf;
@@ -113,11 +116,20 @@ public final class SystemInstructions {
 
     // ---- flags, interrupts, halt -------------------------------------------------------------------
 
+    /** PUSHF, POPF, INT n, IRET, CLI and STI are IOPL-sensitive in virtual-8086 mode (SDM Vol. 3B, 20.2.7). */
+    private void requireV86Iopl3() {
+        if (cpu.v86() && cpu.iopl() != 3) {
+            throw CpuFault.gp(0);
+        }
+    }
+
     void pushf(Instruction i) {
+        requireV86Iopl3();
         cpu.push(i.op32 ? 4 : 2, cpu.flags.get() & ~(Flags.VM | Flags.RF));
     }
 
     void popf(Instruction i) {
+        requireV86Iopl3(); // then as at CPL 3: IOPL stays (SDM Vol. 2B, POPF)
         int size = i.op32 ? 4 : 2;
         int v = cpu.peek(size, 0);
         cpu.setSp(cpu.sp() + size);
@@ -157,13 +169,19 @@ public final class SystemInstructions {
         events.deliver(vector, EventDelivery.SOFTWARE, false, 0);
     }
 
+    /** INT n (CD ib): in virtual-8086 mode #GP(0) unless IOPL = 3 (INT3 and INTO are not IOPL-sensitive). */
+    void interruptN(int vector) {
+        requireV86Iopl3();
+        softwareInterrupt(vector);
+    }
+
     /** INT1 (ICEBP): delivered like a hardware exception, without the DPL check. */
     void softwareException(int vector) {
         events.deliver(vector, EventDelivery.EXCEPTION, false, 0);
     }
 
     void arpl(Instruction i) {
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) { // not recognized in real or virtual-8086 mode
             throw CpuFault.ud();
         }
         int dst = i.mod == 3 ? cpu.gpr[i.rm] & 0xffff : cpu.read16(i.segment(), eaOf(i));
@@ -205,7 +223,7 @@ public final class SystemInstructions {
         int linear = i.mod == 3 ? 0 : cpu.segBase[i.segment()] + ea;
         int dsSel = cpu.segSel[i.mod == 3 ? Cpu.DS : i.segment()];
         try {
-            if (!fpu.execute(i.opcode, modrm, linear, i.op32, !cpu.protectedMode(), cpu.segSel[Cpu.CS], i.eip, dsSel)) {
+            if (!fpu.execute(i.opcode, modrm, linear, i.op32, cpu.realSegments(), cpu.segSel[Cpu.CS], i.eip, dsSel)) {
                 throw CpuFault.ud();
             }
         } finally {
@@ -469,7 +487,7 @@ public final class SystemInstructions {
     // ---- descriptor tables (0F 00, 0F 01, LAR, LSL) ---------------------------------------------------
 
     void group6(Instruction i, Executor x) {
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) { // SLDT, STR, LLDT, LTR, VERR, VERW: #UD in real and virtual-8086 mode
             throw CpuFault.ud();
         }
         switch (i.reg) {
@@ -610,7 +628,7 @@ public final class SystemInstructions {
 
     /** LAR (0F 02) and LSL (0F 03). */
     void larLsl(Instruction i, Executor x, boolean lsl) {
-        if (!cpu.protectedMode()) {
+        if (cpu.realSegments()) { // #UD in real and virtual-8086 mode (SDM Vol. 2A, LAR; Vol. 2B, LSL)
             throw CpuFault.ud();
         }
         int selector = x.readRm(i, 2);

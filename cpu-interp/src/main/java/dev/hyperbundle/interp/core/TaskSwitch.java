@@ -85,6 +85,14 @@ final class TaskSwitch {
         cpu.eip = eip;
         cpu.cr0 |= Cpu.CR0_TS;
         loadLdt(ldt);
+        if ((newFlags & Flags.VM) != 0) {
+            // A virtual-8086 task: its segment registers are loaded as in virtual-8086 mode, at CPL 3 (SDM Vol. 3B, 20.2.5)
+            for (int s = 0; s < 6; s++) {
+                descriptors.loadV86(s, sels[s]);
+            }
+            cpu.setCpl(3);
+            return;
+        }
         int cpl = sels[Cpu.CS] & 3;
         long code = descriptors.read(sels[Cpu.CS]);
         if (!Descriptors.codeOrData(code) || (Descriptors.type(code) & 8) == 0 || !Descriptors.present(code)) {
