@@ -167,6 +167,10 @@ final class HvAssistVcpu implements Vcpu {
             synchronized (kickLock) {
                 inRun = false;
             }
+            // A kick that came after KVM_RUN had already exited for another reason is still pending (blocked) on
+            // this thread. Taken now, it cannot fire later: the JVM unblocks signals when a thread ends, and the
+            // default action of a real-time signal ends the process.
+            KickSignal.drain();
         }
     }
 

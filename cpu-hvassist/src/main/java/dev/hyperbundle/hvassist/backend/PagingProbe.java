@@ -98,11 +98,16 @@ final class PagingProbe {
             buildImage(mem);
             vm.setTssAddress(KvmGuestVm.TSS_ADDRESS);
             vm.setUserMemoryRegion(0, 0, 0, mem);
+            boolean[] armed = {true}; // guarded by itself: no kick is sent once the probe left its run loop
             try (KvmVcpuFd vcpu = vm.createVcpu(0)) {
                 vcpu.setSignalMask(mask);
                 kicker.complete(() -> {
-                    vcpu.requestImmediateExit();
-                    KickSignal.send(self);
+                    synchronized (armed) {
+                        if (armed[0]) {
+                            vcpu.requestImmediateExit();
+                            KickSignal.send(self);
+                        }
+                    }
                 });
                 MemorySegment sregs = arena.allocate(KvmLayouts.KVM_SREGS);
                 vcpu.ioctl(KvmIoctl.KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
@@ -112,25 +117,31 @@ final class PagingProbe {
                 regs.set(ValueLayout.JAVA_LONG, KvmLayouts.offset(KvmLayouts.KVM_REGS, "rip"), CODE);
                 regs.set(ValueLayout.JAVA_LONG, KvmLayouts.offset(KvmLayouts.KVM_REGS, "rflags"), 2);
                 vcpu.ioctl(KvmIoctl.KVM_SET_REGS, regs, "KVM_SET_REGS");
-                while (true) {
-                    int r = vcpu.kvmRun();
-                    if (r == -Errno.EINTR) {
-                        KickSignal.drain();
-                        return new Outcome(Kind.FAILED, "the probe guest did not halt");
+                try {
+                    while (true) {
+                        int r = vcpu.kvmRun();
+                        if (r == -Errno.EINTR) {
+                            return new Outcome(Kind.FAILED, "the probe guest did not halt");
+                        }
+                        KvmVcpuFd.check(r, "KVM_RUN");
+                        int exit = vcpu.exitReason();
+                        if (exit == KvmExit.HLT) {
+                            int seen = mem.get(ValueLayout.JAVA_INT, DATA);
+                            return seen == MAGIC ? new Outcome(Kind.PAGING_WORKS, "")
+                                    : new Outcome(Kind.FAILED, String.format("the probe guest halted but wrote 0x%x", seen));
+                        }
+                        if (exit == KvmExit.SHUTDOWN) {
+                            return new Outcome(Kind.SHUTDOWN, "");
+                        }
+                        if (exit != KvmExit.IRQ_WINDOW_OPEN && exit != KvmExit.INTR) {
+                            return new Outcome(Kind.FAILED, "the probe guest ended in " + KvmExit.describe(exit));
+                        }
                     }
-                    KvmVcpuFd.check(r, "KVM_RUN");
-                    int exit = vcpu.exitReason();
-                    if (exit == KvmExit.HLT) {
-                        int seen = mem.get(ValueLayout.JAVA_INT, DATA);
-                        return seen == MAGIC ? new Outcome(Kind.PAGING_WORKS, "")
-                                : new Outcome(Kind.FAILED, String.format("the probe guest halted but wrote 0x%x", seen));
+                } finally {
+                    synchronized (armed) {
+                        armed[0] = false;
                     }
-                    if (exit == KvmExit.SHUTDOWN) {
-                        return new Outcome(Kind.SHUTDOWN, "");
-                    }
-                    if (exit != KvmExit.IRQ_WINDOW_OPEN && exit != KvmExit.INTR) {
-                        return new Outcome(Kind.FAILED, "the probe guest ended in " + KvmExit.describe(exit));
-                    }
+                    KickSignal.drain(); // a late kick, pending: taken before the thread ends (see HvAssistVcpu.run)
                 }
             }
         }
