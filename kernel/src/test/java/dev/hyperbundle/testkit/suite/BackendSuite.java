@@ -8,6 +8,8 @@ import dev.hyperbundle.testkit.TestExit;
 import dev.hyperbundle.testkit.TestGuest;
 import dev.hyperbundle.testkit.TestRun;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * The base of every backend suite: which backend runs the guests, the one method every guest runs
@@ -32,6 +34,13 @@ public abstract class BackendSuite {
 
     protected CpuBackend backend() {
         return host().backend();
+    }
+
+    /** Lets the host skip this test before it runs ({@link SuiteHost#beforeTest}). */
+    @BeforeEach
+    final void askTheHost(TestInfo test) {
+        java.lang.reflect.Method m = test.getTestMethod().orElseThrow();
+        host().beforeTest(m.getDeclaringClass(), m.getName());
     }
 
     /** The host time limit of one guest; the suites' guests run well below a million instructions. */

@@ -142,14 +142,14 @@ public abstract class BcdSuite extends BackendSuite {
     }
 
     @Test
-    protected void aadWithBase16TruncatesToAByte() {
+    void aadWithBase16TruncatesToAByte() {
         TestRun r = op("D5 10", 0, EAX, 0xffff); // aad 16: 0xFF * 16 + 0xFF = 0x10EF
         assertRegs(r, EAX, 0x00ef);
         assertFlags(r, SF, AAM_FLAGS);
     }
 
     @Test
-    protected void aadOfZero() {
+    void aadOfZero() {
         TestRun r = op("D5 0A", SF, EAX, 0x12340000); // aad
         assertRegs(r, EAX, 0x12340000);
         assertFlags(r, ZF | PF, AAM_FLAGS);

@@ -187,14 +187,14 @@ public abstract class ExceptionSuite extends BackendSuite {
     }
 
     @Test
-    protected void notPresentGateForAnExceptionSetsTheExtBit() {
+    void notPresentGateForAnExceptionSetsTheExtBit() {
         // the #NP comes from delivering an exception, not from the program: EXT = 1 (SDM Vol. 3A, 6.13)
         TestRun r = exec(FaultRecorder.gate(recording(setup(0).x("0F 0B").exit(1)), UD, notPresent(UD))); // ud2
         assertException(r, NP, UD * 8 + 2 + 1, after(0));
     }
 
     @Test
-    protected void emptyGateForAnExceptionSetsTheExtBit() {
+    void emptyGateForAnExceptionSetsTheExtBit() {
         TestRun r = exec(FaultRecorder.gate(recording(setup(0).x("0F 0B").exit(1)), UD, 0)); // ud2, IDT entry 6 empty
         assertException(r, GP, UD * 8 + 2 + 1, after(0));
     }

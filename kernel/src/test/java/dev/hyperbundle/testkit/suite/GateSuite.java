@@ -157,7 +157,7 @@ public abstract class GateSuite extends BackendSuite {
      * (copied from the caller's stack, in order), CS and EIP; RETF 8 (5.8.6) returns to ring 3 releasing them.
      */
     @Test
-    protected void callGateFromRing3ToRing0SwitchesToTheTssStackAndCopiesParameters() {
+    void callGateFromRing3ToRing0SwitchesToTheTssStackAndCopiesParameters() {
         Asm user = new Asm(USER_BODY).x("68").d(0x22222222).x("68").d(0x11111111); // push 0x22222222; push 0x11111111
         far(user, 0x9A, GATE | 3, 0); // call far GATE:0 (the offset is the gate's)
         int back = user.here();
@@ -179,7 +179,7 @@ public abstract class GateSuite extends BackendSuite {
 
     /** SDM Vol. 3A, 5.8.5: the new stack is the TSS's SSn:ESPn of the target level, here ring 1 (SS1:ESP1). */
     @Test
-    protected void callGateFromRing3ToRing1UsesTheTssRing1Stack() {
+    void callGateFromRing3ToRing1UsesTheTssRing1Stack() {
         Asm user = new Asm(USER_BODY).x("68").d(0x33333333); // push 0x33333333
         far(user, 0x9A, GATE | 3, 0);
         int back = user.here();
@@ -221,7 +221,7 @@ public abstract class GateSuite extends BackendSuite {
      * is no stack switch and nothing but CS and EIP is pushed.
      */
     @Test
-    protected void callGateFromRing3ToConformingCodeKeepsCpl3() {
+    void callGateFromRing3ToConformingCodeKeepsCpl3() {
         Asm user = new Asm(USER_BODY).x("68").d(0x11111111); // push 0x11111111
         far(user, 0x9A, GATE | 3, 0);
         int back = user.here();
@@ -253,7 +253,7 @@ public abstract class GateSuite extends BackendSuite {
 
     /** SDM Vol. 3A, 5.8.4: CPL must be <= the gate's DPL, else #GP with the gate's selector as error code. */
     @Test
-    protected void callGateWithDplBelowCplRaisesGeneralProtection() {
+    void callGateWithDplBelowCplRaisesGeneralProtection() {
         Asm user = new Asm(USER_BODY);
         far(user, 0x9A, GATE | 3, 0);
         TestRun r = run(ring3(user, callGate(TestGuest.CODE32, HANDLER, 0, 0)).load(HANDLER, recorder("F4")));
@@ -296,7 +296,7 @@ public abstract class GateSuite extends BackendSuite {
 
     /** SDM Vol. 3A, 5.8.4 (table 5-2 rules for JMP): a JMP through a gate to non-conforming code needs DPL = CPL. */
     @Test
-    protected void farJumpThroughACallGateToMorePrivilegedCodeRaisesGeneralProtection() {
+    void farJumpThroughACallGateToMorePrivilegedCodeRaisesGeneralProtection() {
         Asm user = new Asm(USER_BODY);
         far(user, 0xEA, GATE | 3, 0);
         TestRun r = run(ring3(user, callGate(TestGuest.CODE32, HANDLER, 0, 3)).load(HANDLER, recorder("F4")));
@@ -366,7 +366,7 @@ public abstract class GateSuite extends BackendSuite {
      * the new task with the error code 0 pushed on its stack; the old task is saved at the faulting instruction.
      */
     @Test
-    protected void doubleFaultThroughATaskGatePushesTheErrorCodeOnTheNewTaskStack() {
+    void doubleFaultThroughATaskGatePushesTheErrorCodeOnTheNewTaskStack() {
         Asm a = new Asm().mov(EAX, 0xa0a0a0a0);
         int ud2 = a.here();
         a.x("0F 0B"); // ud2: #UD's gate not present: #NP; #NP's gate not present: #DF
@@ -449,7 +449,7 @@ public abstract class GateSuite extends BackendSuite {
      * switch frame: its stack is its TSS's); its IRET reloads task A's saved ring-3 state, CPL 3 from the saved CS.
      */
     @Test
-    protected void taskGateFromRing3AndIretBackToRing3() {
+    void taskGateFromRing3AndIretBackToRing3() {
         Asm user = new Asm(USER_BODY).x("8E E0 8E E8").mov(EAX, 0xa0a0a0a0).x("CD 40"); // mov fs, ax; mov gs, ax; int 0x40
         int back = user.here();
         user.x("8C C8 8C D3 89 E6 CD 80"); // mov eax, cs; mov ebx, ss; mov esi, esp; int 0x80

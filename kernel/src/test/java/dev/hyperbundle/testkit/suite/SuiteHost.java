@@ -8,8 +8,8 @@ import dev.hyperbundle.testkit.TestRun;
  * an implementation in {@code META-INF/services/dev.hyperbundle.testkit.suite.SuiteHost} on the test class path.
  *
  * <p>A host that cannot do something a test needs (e.g. a KVM that cannot run paged guests) turns exactly those
- * cases into JUnit assumption failures (skips) naming the reason, in {@link #checked} and {@link #requirePaging};
- * it must never change a result.
+ * cases into JUnit assumption failures (skips) naming the reason, in {@link #checked}, {@link #requirePaging} and
+ * {@link #beforeTest}; it must never change a result.
  */
 public interface SuiteHost {
     /** The backend under test (or an assumption failure when it is not available here). */
@@ -22,5 +22,12 @@ public interface SuiteHost {
 
     /** Called before every guest that turns paging on. */
     default void requirePaging() {
+    }
+
+    /**
+     * Called before each suite test with the suite that declares it and its method name: a host may skip a test
+     * it knows it cannot run, e.g. after a probe guest showed the host lacks what the test needs.
+     */
+    default void beforeTest(Class<?> suite, String test) {
     }
 }
