@@ -23,6 +23,11 @@ class LauncherIT {
     }
 
     static Result run(Path dir, String... args) throws IOException, InterruptedException {
+        return run(dir, TIMEOUT_SECONDS, args);
+    }
+
+    /** As {@link #run(Path, String...)}, failing when the run takes longer than timeoutSeconds. */
+    static Result run(Path dir, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(BIN.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("hb-out", ".txt");
@@ -32,9 +37,9 @@ class LauncherIT {
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("HYPERBUNDLE_GUESTS", Guests.DIR.toAbsolutePath().toString());
         Process p = pb.start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("bin/hyperbundle " + String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+            throw new AssertionError("bin/hyperbundle " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s");
         }
         Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         Files.delete(out);
