@@ -420,6 +420,36 @@ public abstract class GateSuite extends BackendSuite {
         assertHex(end + 1, r.state().eip, "EIP after task A's HLT");
     }
 
+    /**
+     * SDM Vol. 3A, 7.3 (step 12: the new task's EFLAGS, with VM = 1, loaded before its segment registers) and Vol. 3B,
+     * 20.2.5: a task switch to a TSS whose EFLAGS has VM set enters virtual-8086 mode, its segment selectors taken
+     * as real-mode paragraphs at CPL 3. Its HLT is privileged there: the #GP(0) reaches the ring-0 handler on the new
+     * TSS's SS0:ESP0 with the virtual-8086 frame (error code, EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS; 20.3.1.1).
+     */
+    @Test
+    void farJumpToATssWithVmSetEntersVirtual8086Mode() {
+        int cs = 0x2000, ss = 0x5000, sp = 0x8000, es = 0x3100, ds = 0x3000, fs = 0x3200, gs = 0x3300;
+        Asm a = far(new Asm(), 0xEA, TSS_B_SEL, 0); // jmp far TSS_B:0
+        Asm v86 = new Asm(cs << 4).x("8C DB").hlt(); // mov bx, ds; hlt
+        byte[] tss = new SystemTables.Tss32().stack(0, TestGuest.DATA32, ESP0).eip(0).eflags(FIXED | Eflags.VM)
+                .gpr(ESP, sp).segments(es, cs, ss, ds, fs, gs).bytes();
+        TestRun r = exec(ring0(a).load(TSS_B, tss).load(cs << 4, v86.bytes()));
+        assertHex(GP, FaultRecorder.vector(r), "vector; " + describe(r));
+        assertHex(1, FaultRecorder.count(r), "events");
+        assertHex(TSS_B_SEL, r.state().tr.selector, "TR: the new task's");
+        assertHex(ds, r.state().gpr[EBX] & 0xffff, "DS in virtual-8086 mode");
+        assertHex(ESP0 - 40, FaultRecorder.esp(r), "handler ESP: the new TSS's ESP0 less ten dwords");
+        int[] expected = {0, 2, cs, -1, sp, ss, es, ds, fs, gs};
+        for (int i = 0; i < expected.length; i++) {
+            int v = r.read32(FaultRecorder.esp(r) + 4 * i);
+            if (i == 3) {
+                assertHex(Eflags.VM, v & Eflags.VM, "pushed EFLAGS: VM");
+            } else {
+                assertHex(expected[i], i == 1 || i == 4 || i == 0 ? v : v & 0xffff, "frame dword " + i);
+            }
+        }
+    }
+
     /** SDM Vol. 3A, 7.3 and table 7-2: a far CALL to a TSS sets the back link, NT and both busy bits. */
     @Test
     void farCallToATssSwitchesTasksAndLinksBack() {
