@@ -17,6 +17,7 @@ import dev.hyperbundle.testkit.suite.GateSuite;
 import dev.hyperbundle.testkit.suite.SuiteHost;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -53,7 +54,7 @@ public final class KvmSuiteHost implements SuiteHost {
     }
 
     /** Host defects found by their probe guests, by name (probed once each). */
-    private static final java.util.Map<String, Boolean> DEFECTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Boolean> DEFECTS = new ConcurrentHashMap<>();
 
     /**
      * AAD must set SF, ZF and PF from AL (SDM Vol. 2A, AAD). The host kernel's emulator (arch/x86/kvm/emulate.c
