@@ -75,8 +75,7 @@ final class CpuStateMapper {
             // Virtual-8086 mode: CPL 3 and segment caches as the mode defines them, whatever the saver put in
             // its attributes (SDM Vol. 3B, 20.2.1; VM entry requires exactly these, Vol. 3C, 26.3.1.2).
             for (int i = 0; i < 6; i++) {
-                int sel = s.seg[i].selector & 0xffff;
-                cpu.setSegment(i, sel, sel << 4, 0xffff, Cpu.V86_AR);
+                cpu.setV86Segment(i, s.seg[i].selector);
             }
             cpu.setCpl(3);
             return;

@@ -85,7 +85,16 @@ public final class Cpu {
      * The access rights of every segment register in virtual-8086 mode: read/write data, accessed, DPL 3,
      * present, 16-bit, byte granular (the VMX layout's 0xF3 that VM entry requires there, SDM Vol. 3C, 26.3.1.2).
      */
-    public static final int V86_AR = 0x3 | Segment.S | 3 << Segment.DPL_SHIFT | Segment.P;
+    private static final int V86_AR = 0x3 | Segment.S | 3 << Segment.DPL_SHIFT | Segment.P;
+
+    /**
+     * Loads segment register s as virtual-8086 mode defines it: base = selector * 16, limit 0xFFFF, {@link #V86_AR}
+     * for CS too (SDM Vol. 3B, 20.2.1 and 20.2.3 "Memory Management in Virtual-8086 Mode").
+     */
+    public void setV86Segment(int s, int selector) {
+        selector &= 0xffff;
+        setSegment(s, selector, selector << 4, 0xffff, V86_AR);
+    }
 
     public boolean code32() {
         return (segAr[CS] & Segment.DB) != 0;

@@ -124,11 +124,11 @@ public final class Descriptors {
 
     /**
      * Real mode: base = selector * 16; the limit and attributes stay (that is what makes "unreal mode" work).
-     * In virtual-8086 mode: {@link #loadV86}.
+     * In virtual-8086 mode: {@link Cpu#setV86Segment}.
      */
     public void loadReal(int s, int selector) {
         if (cpu.v86()) {
-            loadV86(s, selector);
+            cpu.setV86Segment(s, selector);
             return;
         }
         int ar = cpu.segAr[s] & ~Segment.UNUSABLE | Segment.P | Segment.S;
@@ -138,15 +138,6 @@ public final class Descriptors {
             ar = (ar & ~0xf) | 3;
         }
         cpu.setSegment(s, selector, selector << 4, cpu.segLimit[s], ar);
-    }
-
-    /**
-     * Virtual-8086 mode: base = selector * 16, limit 0xFFFF, 16-bit read/write DPL 3 for CS as well (SDM Vol.
-     * 3B, 20.2.1 and 20.2.3 "Memory Management in Virtual-8086 Mode").
-     */
-    public void loadV86(int s, int selector) {
-        selector &= 0xffff;
-        cpu.setSegment(s, selector, selector << 4, 0xffff, Cpu.V86_AR);
     }
 
     /** Installs a code segment descriptor as CS at privilege level cpl. */

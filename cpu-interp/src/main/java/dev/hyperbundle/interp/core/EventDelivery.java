@@ -1,5 +1,7 @@
 package dev.hyperbundle.interp.core;
 
+import dev.hyperbundle.cpu.Segment;
+
 /**
  * Delivers interrupts and exceptions: through the real-mode IVT, or through IDT interrupt, trap and
  * task gates with privilege checks and the stack switch via the TSS (SDM Vol. 3A, 6.12 and Vol. 2A,
@@ -121,7 +123,7 @@ public final class EventDelivery {
             int ssSel = stack[0];
             long ss = stackSegment(ssSel, dpl, ext);
             StackFrame frame = new StackFrame(cpu, Descriptors.base(ss), stack[1],
-                    (Descriptors.ar(ss) & dev.hyperbundle.cpu.Segment.DB) != 0, 0);
+                    (Descriptors.ar(ss) & Segment.DB) != 0, 0);
             if (v86) {
                 // INTERRUPT-FROM-VIRTUAL-8086-MODE: the data segment registers first (SDM Vol. 3B, figure 20-2)
                 frame.push(size, cpu.segSel[Cpu.GS]);
@@ -142,7 +144,7 @@ public final class EventDelivery {
             cpu.gpr[Cpu.ESP] = frame.esp(stack[1]);
             if (v86) {
                 for (int s : new int[] {Cpu.ES, Cpu.DS, Cpu.FS, Cpu.GS}) {
-                    cpu.setSegment(s, 0, 0, 0, dev.hyperbundle.cpu.Segment.UNUSABLE);
+                    cpu.setSegment(s, 0, 0, 0, Segment.UNUSABLE);
                 }
             }
             descriptors.loadCode(selector, code, dpl);

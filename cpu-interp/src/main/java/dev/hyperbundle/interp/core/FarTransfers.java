@@ -228,7 +228,7 @@ public final class FarTransfers {
         }
         cpu.flags.setAll(flags);
         for (int s = 0; s < 6; s++) {
-            descriptors.loadV86(s, sels[s]);
+            cpu.setV86Segment(s, sels[s]);
         }
         cpu.gpr[Cpu.ESP] = esp;
         cpu.setCpl(3);
@@ -252,7 +252,7 @@ public final class FarTransfers {
         } else if (Integer.compareUnsigned(eip, 0xffff) > 0) {
             throw CpuFault.gp(0);
         }
-        descriptors.loadV86(Cpu.CS, cs);
+        cpu.setV86Segment(Cpu.CS, cs);
         cpu.setSp(cpu.sp() + 3 * size);
         cpu.eip = eip;
         setFlags(flags, op32, false, true);

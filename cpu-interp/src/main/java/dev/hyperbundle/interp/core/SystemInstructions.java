@@ -251,7 +251,7 @@ public final class SystemInstructions {
         if ((cpu.cr0 & Cpu.CR0_NE) != 0) {
             throw new CpuFault(CpuFault.MF);
         }
-        driveFerr(false);
+        // FERR# is already asserted: every change of FSW.ES or CR0.NE drives it (driveFerr)
         if (pins != null && pins.ignne()) {
             return true;
         }

@@ -88,7 +88,7 @@ final class TaskSwitch {
         if ((newFlags & Flags.VM) != 0) {
             // A virtual-8086 task: its segment registers are loaded as in virtual-8086 mode, at CPL 3 (SDM Vol. 3B, 20.2.5)
             for (int s = 0; s < 6; s++) {
-                descriptors.loadV86(s, sels[s]);
+                cpu.setV86Segment(s, sels[s]);
             }
             cpu.setCpl(3);
             return;

@@ -63,16 +63,6 @@ public final class FpuErrorLatch implements Device, BusDevice, FpuErrorLogic {
         }
     }
 
-    /** IRQ 13 is high (for tests and the monitor). */
-    public boolean irqHigh() {
-        return irqHigh;
-    }
-
-    /** IGNNE# is asserted. */
-    public boolean ignne() {
-        return ignne;
-    }
-
     private void setIrq(boolean high) {
         irqHigh = high;
         irq.set(high);
